@@ -1,0 +1,109 @@
+package dev.hungarian4j.bench;
+
+import dev.hungarian4j.BackendKind;
+import dev.hungarian4j.Backends;
+import dev.hungarian4j.Batch;
+import dev.hungarian4j.HungarianConfig;
+import dev.hungarian4j.HungarianLoss;
+import dev.hungarian4j.LossResult;
+import dev.hungarian4j.LossTerms;
+import dev.hungarian4j.Matching;
+import dev.hungarian4j.MatcherKind;
+import dev.hungarian4j.SyntheticBatch;
+import dev.hungarian4j.spi.ComputeBackend;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Each pipeline stage and the whole call, per backend and DETR-realistic size. Sizes with {@code L6} run six
+ * decoder layers (the aux-loss workload) as six calls. A backend that is not usable here is skipped by
+ * {@link #setup()} with its reason.
+ *
+ * <p>{@code java -jar bench/target/benchmarks.jar PipelineBenchmark -p backend=native -prof gc}
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
+public class PipelineBenchmark {
+    /** jvm, native or cuda. */
+    @Param({"jvm", "native"})
+    public String backend;
+
+    /** BxQxKxM, optionally followed by {@code xL6} for six decoder layers. */
+    @Param({"8x100x91x10", "64x100x91x20", "16x300x91x50", "4x900x91x100", "8x100x91x10xL6"})
+    public String size;
+
+    private HungarianLoss loss;
+    private ComputeBackend compute;
+    private Batch[] layers;
+    private float[] costs;
+    private int[] assignment;
+    private float[] gradLogits;
+    private float[] gradBoxes;
+
+    /** Builds the batch and warms the backend; fails with the reason when the backend is unavailable. */
+    @Setup(Level.Trial)
+    public void setup() {
+        BackendKind kind = BackendKind.parse(backend);
+        loss = HungarianLoss.create(HungarianConfig.DEFAULTS, kind, MatcherKind.EXACT);
+        compute = Backends.select(kind).backend();
+        String[] parts = size.split("xL");
+        int[] s = BenchSizes.parse(parts[0]);
+        int numLayers = parts.length > 1 ? Integer.parseInt(parts[1]) : 1;
+        layers = new Batch[numLayers];
+        for (int l = 0; l < numLayers; l++) {
+            layers[l] = SyntheticBatch.generate(42 + l, s[0], s[1], s[2], s[3]);
+        }
+        Batch b = layers[0];
+        costs = new float[b.queries() * b.targets().total()];
+        compute.costBlocks(loss.config(), b, costs);
+        assignment = compute.match(b, costs, MatcherKind.EXACT).assignment();
+        gradLogits = new float[b.predictions().logits().length];
+        gradBoxes = new float[b.predictions().boxes().length];
+    }
+
+    /** Cost blocks of every image (first layer). */
+    @Benchmark
+    public float[] cost() {
+        compute.costBlocks(loss.config(), layers[0], costs);
+        return costs;
+    }
+
+    /** Matching alone on precomputed cost blocks (first layer). */
+    @Benchmark
+    public Matching match() {
+        return compute.match(layers[0], costs, MatcherKind.EXACT);
+    }
+
+    /** Loss and gradients with the matching fixed (first layer). */
+    @Benchmark
+    public LossTerms lossAndGradients() {
+        return compute.loss(loss.config(), layers[0], assignment, gradLogits, gradBoxes);
+    }
+
+    /** The whole public call (costs, matching, loss, gradients) for every layer. */
+    @Benchmark
+    public double total() {
+        double sum = 0;
+        for (Batch b : layers) {
+            LossResult r = loss.compute(b, true);
+            sum += r.loss().total();
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.hungarian4j;
+
+import java.util.Locale;
+
+/** A compute backend, or {@link #AUTO} for the best usable one (cuda, else native, else jvm). */
+public enum BackendKind {
+    /** cuda if usable, else native, else jvm. */
+    AUTO,
+    /** Pure Java: always available. */
+    JVM,
+    /** The C++ CPU library through JavaCPP. */
+    NATIVE,
+    /** The CUDA kernels through JavaCPP. */
+    CUDA;
+
+    /** Lower-case name used on the command line and in JSON. */
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses {@code auto|jvm|native|cuda}. */
+    public static BackendKind parse(String s) {
+        for (BackendKind b : values()) {
+            if (b.cliName().equals(s)) {
+                return b;
+            }
+        }
+        throw new InvalidInputException("--backend", "is \"" + s + "\"; must be auto, jvm, native or cuda");
+    }
+}

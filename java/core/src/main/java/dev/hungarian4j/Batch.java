@@ -1,0 +1,60 @@
+package dev.hungarian4j;
+
+/**
+ * What one loss call works on: a batch's predictions and its targets, checked against each other
+ * (same B, labels in {@code [0, K)}).
+ */
+public final class Batch {
+    private final Predictions predictions;
+    private final Targets targets;
+
+    /**
+     * @param predictions the decoder output
+     * @param targets     the ground truth, with the same number of images
+     * @throws InvalidInputException when B differs or a label lies outside {@code [0, K)}
+     */
+    public Batch(Predictions predictions, Targets targets) {
+        if (predictions.batch() != targets.batch()) {
+            throw new InvalidInputException("targets", "has " + targets.batch() + " images; pred_logits has "
+                    + predictions.batch());
+        }
+        int k = predictions.numClasses();
+        int[] offsets = targets.offsets();
+        int[] labels = targets.labels();
+        for (int b = 0; b < targets.batch(); b++) {
+            for (int i = offsets[b]; i < offsets[b + 1]; i++) {
+                if (labels[i] < 0 || labels[i] >= k) {
+                    throw new InvalidInputException("targets[" + b + "].labels[" + (i - offsets[b]) + "]",
+                            "is " + labels[i] + "; must be in [0, " + k + ")");
+                }
+            }
+        }
+        this.predictions = predictions;
+        this.targets = targets;
+    }
+
+    /** The predictions. */
+    public Predictions predictions() {
+        return predictions;
+    }
+
+    /** The targets. */
+    public Targets targets() {
+        return targets;
+    }
+
+    /** B. */
+    public int batch() {
+        return predictions.batch();
+    }
+
+    /** Q. */
+    public int queries() {
+        return predictions.queries();
+    }
+
+    /** K+1. */
+    public int numLogits() {
+        return predictions.numLogits();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.hungarian4j;
+
+/** The class term of the matching cost (CONTRACT.md §1). */
+public enum ClassCost {
+    /** {@code -softmax(logits)[label]}: DETR's default. */
+    PROB("prob"),
+    /** {@code -log_softmax(logits)[label]}. */
+    LOG_PROB("log_prob");
+
+    private final String jsonName;
+
+    ClassCost(String jsonName) {
+        this.jsonName = jsonName;
+    }
+
+    /** The name used in JSON and on the command line. */
+    public String jsonName() {
+        return jsonName;
+    }
+
+    /**
+     * Parses a JSON name.
+     *
+     * @throws InvalidInputException naming {@code field} when the name is unknown
+     */
+    public static ClassCost fromJson(String name, String field) {
+        for (ClassCost c : values()) {
+            if (c.jsonName.equals(name)) {
+                return c;
+            }
+        }
+        throw new InvalidInputException(field, "is \"" + name + "\"; must be \"prob\" or \"log_prob\"");
+    }
+}

@@ -1,0 +1,67 @@
+package dev.hungarian4j;
+
+/**
+ * Everything one loss call returns: the matching, the loss terms, the normalizer and, when asked for, the
+ * gradients of {@code total} with respect to the predictions (matching held fixed).
+ */
+public final class LossResult {
+    private final String backend;
+    private final Matching matching;
+    private final LossTerms loss;
+    private final double numBoxes;
+    private final float[] gradLogits;
+    private final float[] gradBoxes;
+
+    /**
+     * @param backend    the backend that computed it ({@code jvm}, {@code native}, {@code cuda})
+     * @param matching   the optimal matching
+     * @param loss       the loss terms
+     * @param numBoxes   the normalizer {@code max(1, Σ M_b)}
+     * @param gradLogits {@code d total / d logits} (B*Q*(K+1)), or null
+     * @param gradBoxes  {@code d total / d boxes} (B*Q*4), or null
+     */
+    public LossResult(String backend, Matching matching, LossTerms loss, double numBoxes, float[] gradLogits,
+            float[] gradBoxes) {
+        this.backend = backend;
+        this.matching = matching;
+        this.loss = loss;
+        this.numBoxes = numBoxes;
+        this.gradLogits = gradLogits;
+        this.gradBoxes = gradBoxes;
+    }
+
+    /** The backend that computed this result. */
+    public String backend() {
+        return backend;
+    }
+
+    /** The matching. */
+    public Matching matching() {
+        return matching;
+    }
+
+    /** The loss terms. */
+    public LossTerms loss() {
+        return loss;
+    }
+
+    /** The normalizer used by the {@code detr} reduction (reported in both). */
+    public double numBoxes() {
+        return numBoxes;
+    }
+
+    /** Whether gradients were computed. */
+    public boolean hasGradients() {
+        return gradLogits != null;
+    }
+
+    /** {@code d total / d pred_logits}, B*Q*(K+1), or null without gradients. */
+    public float[] gradLogits() {
+        return gradLogits;
+    }
+
+    /** {@code d total / d pred_boxes}, B*Q*4, or null without gradients. */
+    public float[] gradBoxes() {
+        return gradBoxes;
+    }
+}

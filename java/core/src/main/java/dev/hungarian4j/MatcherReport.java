@@ -1,0 +1,77 @@
+package dev.hungarian4j;
+
+/**
+ * How the auction matcher ended on each problem: trivially, certified optimal by its duals, or repaired by
+ * shortest augmenting paths (after a failed certificate or the round cap). Every outcome is optimal.
+ */
+public final class MatcherReport {
+    /** Fields per problem in the native stats array. */
+    public static final int STATS_LEN = 8;
+
+    /** A problem's outcome. */
+    public enum Outcome {
+        /** {@code min(Q, M) <= 1}: no auction needed. */
+        TRIVIAL,
+        /** The auction's duals proved the matching optimal. */
+        CERTIFIED,
+        /** The certificate failed; shortest augmenting paths repaired the matching. */
+        REPAIRED,
+        /** The round cap was hit; shortest augmenting paths repaired the matching. */
+        CAPPED_REPAIRED;
+
+        /** Lower-case name used in JSON. */
+        public String jsonName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final int[] stats;
+
+    /** @param stats {@link #STATS_LEN} ints per problem as the native matcher writes them (kept, not copied) */
+    public MatcherReport(int[] stats) {
+        if (stats.length % STATS_LEN != 0) {
+            throw new IllegalArgumentException("stats length must be a multiple of " + STATS_LEN);
+        }
+        this.stats = stats;
+    }
+
+    /** Number of problems. */
+    public int problems() {
+        return stats.length / STATS_LEN;
+    }
+
+    /** Outcome of problem {@code p}. */
+    public Outcome outcome(int p) {
+        return Outcome.values()[stats[p * STATS_LEN]];
+    }
+
+    /** Forward auction rounds of problem {@code p}. */
+    public int forwardRounds(int p) {
+        return stats[p * STATS_LEN + 1];
+    }
+
+    /** Reverse auction rounds of problem {@code p}. */
+    public int reverseRounds(int p) {
+        return stats[p * STATS_LEN + 2];
+    }
+
+    /** Float64 price-refinement rounds of problem {@code p}. */
+    public int refinementRounds(int p) {
+        return stats[p * STATS_LEN + 3];
+    }
+
+    /** ε phases of problem {@code p}. */
+    public int phases(int p) {
+        return stats[p * STATS_LEN + 4];
+    }
+
+    /** Augmentations of the repair of problem {@code p}. */
+    public int augmentations(int p) {
+        return stats[p * STATS_LEN + 5];
+    }
+
+    /** The raw stats array, not a copy. */
+    public int[] raw() {
+        return stats;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.hungarian4j;
+
+import java.util.Arrays;
+
+/**
+ * An optimal matching for every image of a batch. {@code assignment[b*Q + q]} is the (image-local) target
+ * matched to prediction {@code q} of image {@code b}, or -1. Per image, {@code cost(b)} is the sum of the
+ * matching costs of the matched pairs (0 when {@code M_b = 0}).
+ */
+public final class Matching {
+    private final int batch;
+    private final int queries;
+    private final int[] assignment;
+    private final double[] cost;
+    private final MatcherReport report;
+
+    /**
+     * @param batch      B
+     * @param queries    Q
+     * @param assignment B*Q entries, target index or -1 (kept, not copied)
+     * @param cost       B per-image matching costs (kept, not copied)
+     * @param report     how each image's matching ended (auction), or null for the exact matcher
+     */
+    public Matching(int batch, int queries, int[] assignment, double[] cost, MatcherReport report) {
+        if (assignment.length != batch * queries || cost.length != batch) {
+            throw new IllegalArgumentException("assignment must hold B*Q and cost B entries");
+        }
+        this.batch = batch;
+        this.queries = queries;
+        this.assignment = assignment;
+        this.cost = cost;
+        this.report = report;
+    }
+
+    /** B. */
+    public int batch() {
+        return batch;
+    }
+
+    /** Q. */
+    public int queries() {
+        return queries;
+    }
+
+    /** The flat assignment, {@code B*Q} entries (target index or -1), not a copy. */
+    public int[] assignment() {
+        return assignment;
+    }
+
+    /** The matched target of prediction {@code q} of image {@code b}, or -1. */
+    public int targetOf(int b, int q) {
+        return assignment[b * queries + q];
+    }
+
+    /** The summed matching cost of image {@code b}. */
+    public double cost(int b) {
+        return cost[b];
+    }
+
+    /** Per-image matching costs, not a copy. */
+    public double[] costs() {
+        return cost;
+    }
+
+    /** Number of matched pairs of image {@code b}. */
+    public int size(int b) {
+        int n = 0;
+        for (int q = 0; q < queries; q++) {
+            if (assignment[b * queries + q] >= 0) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The matched predictions of image {@code b}, ascending (scipy's order). */
+    public int[] predIndices(int b) {
+        int[] out = new int[size(b)];
+        int n = 0;
+        for (int q = 0; q < queries; q++) {
+            if (assignment[b * queries + q] >= 0) {
+                out[n++] = q;
+            }
+        }
+        return out;
+    }
+
+    /** The targets matched to {@link #predIndices(int)}, in the same order. */
+    public int[] targetIndices(int b) {
+        int[] out = new int[size(b)];
+        int n = 0;
+        for (int q = 0; q < queries; q++) {
+            int t = assignment[b * queries + q];
+            if (t >= 0) {
+                out[n++] = t;
+            }
+        }
+        return out;
+    }
+
+    /** Per-image auction outcomes, or null when the exact matcher ran. */
+    public MatcherReport report() {
+        return report;
+    }
+
+    @Override
+    public String toString() {
+        return "Matching{B=" + batch + ", Q=" + queries + ", cost=" + Arrays.toString(cost) + "}";
+    }
+}

@@ -1,0 +1,99 @@
+package dev.hungarian4j;
+
+/**
+ * One decoder layer's predictions for a batch, as flat row-major float32 arrays (the layout every backend
+ * shares): {@code logits[B*Q*(K+1)]} with the no-object class last, {@code boxes[B*Q*4]} as
+ * {@code (cx, cy, w, h)}. The arrays are referenced, not copied: do not change them during a call.
+ */
+public final class Predictions {
+    private final int batch;
+    private final int queries;
+    private final int numLogits;
+    private final float[] logits;
+    private final float[] boxes;
+
+    /**
+     * Wraps and validates the arrays.
+     *
+     * @param batch     B &gt;= 1
+     * @param queries   Q &gt;= 1
+     * @param numLogits K+1 &gt;= 2 (the last is the no-object class)
+     * @param logits    B*Q*(K+1) finite values
+     * @param boxes     B*Q*4 finite values, widths and heights &gt;= 0
+     * @throws InvalidInputException naming the field and indices of the first bad value
+     */
+    public Predictions(int batch, int queries, int numLogits, float[] logits, float[] boxes) {
+        this(batch, queries, numLogits, logits, boxes, "");
+    }
+
+    /**
+     * As {@link #Predictions(int, int, int, float[], float[])}, with a prefix for field names in messages
+     * (for example {@code aux_outputs[2].}).
+     */
+    public Predictions(int batch, int queries, int numLogits, float[] logits, float[] boxes, String fieldPrefix) {
+        if (batch < 1) {
+            throw new InvalidInputException(fieldPrefix + "pred_logits", "has batch size " + batch + "; must be >= 1");
+        }
+        if (queries < 1) {
+            throw new InvalidInputException(fieldPrefix + "pred_logits", "has " + queries + " queries; must be >= 1");
+        }
+        if (numLogits < 2) {
+            throw new InvalidInputException(fieldPrefix + "pred_logits",
+                    "has " + numLogits + " logits per query; K+1 must be >= 2");
+        }
+        long n = (long) batch * queries;
+        if (logits == null || logits.length != n * numLogits) {
+            throw new InvalidInputException(fieldPrefix + "pred_logits", "has length "
+                    + (logits == null ? "null" : logits.length) + "; expected B*Q*(K+1) = " + n * numLogits);
+        }
+        if (boxes == null || boxes.length != n * 4) {
+            throw new InvalidInputException(fieldPrefix + "pred_boxes",
+                    "has length " + (boxes == null ? "null" : boxes.length) + "; expected B*Q*4 = " + n * 4);
+        }
+        for (int i = 0; i < logits.length; i++) {
+            if (!Float.isFinite(logits[i])) {
+                int k = i % numLogits;
+                int q = (i / numLogits) % queries;
+                int b = i / numLogits / queries;
+                throw new InvalidInputException(fieldPrefix + "pred_logits[" + b + "][" + q + "][" + k + "]",
+                        "is " + logits[i] + "; must be finite");
+            }
+        }
+        Validation.checkBoxes(boxes, fieldPrefix + "pred_boxes", queries);
+        this.batch = batch;
+        this.queries = queries;
+        this.numLogits = numLogits;
+        this.logits = logits;
+        this.boxes = boxes;
+    }
+
+    /** B, the number of images. */
+    public int batch() {
+        return batch;
+    }
+
+    /** Q, predictions per image. */
+    public int queries() {
+        return queries;
+    }
+
+    /** K+1 logits per prediction; index K is the no-object class. */
+    public int numLogits() {
+        return numLogits;
+    }
+
+    /** K, the number of real classes. */
+    public int numClasses() {
+        return numLogits - 1;
+    }
+
+    /** The logits, {@code B*Q*(K+1)}, not a copy. */
+    public float[] logits() {
+        return logits;
+    }
+
+    /** The boxes {@code (cx,cy,w,h)}, {@code B*Q*4}, not a copy. */
+    public float[] boxes() {
+        return boxes;
+    }
+}

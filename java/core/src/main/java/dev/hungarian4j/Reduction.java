@@ -1,0 +1,34 @@
+package dev.hungarian4j;
+
+/** How the loss terms are normalized (CONTRACT.md §1). */
+public enum Reduction {
+    /** DETR's SetCriterion: CE by the summed class weights, L1 and GIoU by {@code num_boxes}. */
+    DETR("detr"),
+    /** Plain sums: both denominators dropped. */
+    SUM("sum");
+
+    private final String jsonName;
+
+    Reduction(String jsonName) {
+        this.jsonName = jsonName;
+    }
+
+    /** The name used in JSON. */
+    public String jsonName() {
+        return jsonName;
+    }
+
+    /**
+     * Parses a JSON name.
+     *
+     * @throws InvalidInputException naming {@code field} when the name is unknown
+     */
+    public static Reduction fromJson(String name, String field) {
+        for (Reduction r : values()) {
+            if (r.jsonName.equals(name)) {
+                return r;
+            }
+        }
+        throw new InvalidInputException(field, "is \"" + name + "\"; must be \"detr\" or \"sum\"");
+    }
+}

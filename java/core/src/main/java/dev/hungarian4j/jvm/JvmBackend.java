@@ -1,0 +1,67 @@
+package dev.hungarian4j.jvm;
+
+import dev.hungarian4j.BackendKind;
+import dev.hungarian4j.BackendUnavailableException;
+import dev.hungarian4j.Batch;
+import dev.hungarian4j.ClassCost;
+import dev.hungarian4j.HungarianConfig;
+import dev.hungarian4j.LossTerms;
+import dev.hungarian4j.Matching;
+import dev.hungarian4j.MatcherKind;
+import dev.hungarian4j.Predictions;
+import dev.hungarian4j.Reduction;
+import dev.hungarian4j.Targets;
+import dev.hungarian4j.natives.NativeBackend;
+import dev.hungarian4j.spi.ComputeBackend;
+
+/**
+ * The pure-Java backend: the reference implementation and the last fallback. Stateless apart from a
+ * per-thread solver workspace, so thread-safe.
+ */
+public final class JvmBackend implements ComputeBackend {
+    /** The single instance. */
+    public static final JvmBackend INSTANCE = new JvmBackend();
+
+    private JvmBackend() {
+    }
+
+    @Override
+    public BackendKind kind() {
+        return BackendKind.JVM;
+    }
+
+    @Override
+    public void costBlocks(HungarianConfig c, Batch batch, float[] costOut) {
+        Predictions p = batch.predictions();
+        Targets t = batch.targets();
+        JvmCostKernel.costBlocks(p.batch(), p.queries(), p.numLogits(), p.logits(), p.boxes(), t.offsets(),
+                t.labels(), t.boxes(), c.costClass(), c.costBbox(), c.costGiou(), c.classCost() == ClassCost.LOG_PROB,
+                costOut);
+    }
+
+    @Override
+    public Matching match(Batch batch, float[] costs, MatcherKind matcher) {
+        if (matcher == MatcherKind.AUCTION) {
+            // The auction's CPU twin is the native code the GPU kernel shares; a pure-Java copy would test nothing.
+            if (!NativeBackend.status().available()) {
+                throw new BackendUnavailableException("the auction matcher's CPU twin needs the native library: "
+                        + NativeBackend.status().detail());
+            }
+            return NativeBackend.instance().match(batch, costs, matcher);
+        }
+        int[] assignment = new int[batch.batch() * batch.queries()];
+        double[] cost = JvmMatcher.matchAll(batch.batch(), batch.queries(), batch.targets().offsets(), costs,
+                assignment);
+        return new Matching(batch.batch(), batch.queries(), assignment, cost, null);
+    }
+
+    @Override
+    public LossTerms loss(HungarianConfig c, Batch batch, int[] assignment, float[] gradLogits, float[] gradBoxes) {
+        Predictions p = batch.predictions();
+        Targets t = batch.targets();
+        double[] r = JvmLossKernel.loss(p.batch(), p.queries(), p.numLogits(), p.logits(), p.boxes(), t.offsets(),
+                t.labels(), t.boxes(), c.lossCeWeight(), c.lossBboxWeight(), c.lossGiouWeight(), c.eosCoef(),
+                c.reduction() == Reduction.SUM, assignment, gradLogits, gradBoxes);
+        return new LossTerms(r[0], r[1], r[2], r[3]);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.hungarian4j.jvm;
+
+import java.util.Arrays;
+
+/**
+ * Pure-Java DETR {@code SetCriterion} loss (CONTRACT.md §1) with the matching held fixed, and its
+ * gradients with respect to the prediction logits and boxes.
+ */
+public final class JvmLossKernel {
+
+    /** Index of {@code ce} in the array returned by {@link #loss}. */
+    public static final int CE = 0;
+    /** Index of {@code bbox} in the array returned by {@link #loss}. */
+    public static final int BBOX = 1;
+    /** Index of {@code giou} in the array returned by {@link #loss}. */
+    public static final int GIOU = 2;
+    /** Index of {@code total} in the array returned by {@link #loss}. */
+    public static final int TOTAL = 3;
+    /** Index of {@code numBoxes} in the array returned by {@link #loss}. */
+    public static final int NUM_BOXES = 4;
+
+    private JvmLossKernel() {
+    }
+
+    /**
+     * DETR {@code SetCriterion} loss with the matching fixed:
+     * {@code ce = sum w(t) * -log_softmax[t] / sum w(t)} (0 when {@code sum w(t) = 0}),
+     * {@code bbox = sum_matched L1 / numBoxes}, {@code giou = sum_matched (1 - GIoU) / numBoxes},
+     * {@code total = lossCeWeight*ce + lossBboxWeight*bbox + lossGiouWeight*giou}, where {@code t}
+     * is the matched label or no-object, {@code w(no-object) = eosCoef}, and
+     * {@code numBoxes = max(1, sum M_b)} in both reductions; {@code sumReduction} drops both
+     * denominators. Double accumulation.
+     *
+     * @param batch          number of images {@code B}
+     * @param queries        predictions per image {@code Q}
+     * @param numLogits      {@code K+1}; index {@code K} is no-object
+     * @param logits         {@code B*Q*numLogits} prediction logits
+     * @param boxes          {@code B*Q*4} predicted boxes {@code (cx, cy, w, h)}
+     * @param offsets        CSR offsets of the targets, length {@code B+1}
+     * @param labels         {@code T} target labels in {@code [0, K)}
+     * @param targetBoxes    {@code T*4} target boxes
+     * @param lossCeWeight   weight of {@code ce} in {@code total}
+     * @param lossBboxWeight weight of {@code bbox} in {@code total}
+     * @param lossGiouWeight weight of {@code giou} in {@code total}
+     * @param eosCoef        class weight of no-object
+     * @param sumReduction   {@code true} for {@code "sum"}, {@code false} for {@code "detr"}
+     * @param assignment     {@code B*Q} local target index per prediction, or -1 when unmatched
+     * @param gradLogits     {@code null}, or overwritten with {@code d total / d logits}
+     *                       ({@code B*Q*numLogits})
+     * @param gradBoxes      {@code null}, or overwritten with {@code d total / d boxes} ({@code B*Q*4})
+     * @return {@code {ce, bbox, giou, total, numBoxes}} (see {@link #CE} and the other indices)
+     * @throws IllegalArgumentException on inconsistent shapes, labels or assignment entries
+     */
+    public static double[] loss(int batch, int queries, int numLogits, float[] logits, float[] boxes,
+            int[] offsets, int[] labels, float[] targetBoxes, double lossCeWeight, double lossBboxWeight,
+            double lossGiouWeight, double eosCoef, boolean sumReduction, int[] assignment,
+            float[] gradLogits, float[] gradBoxes) {
+        int total = KernelChecks.inputs(batch, queries, numLogits, logits, boxes, offsets, labels, targetBoxes);
+        int preds = batch * queries;
+        KernelChecks.length("assignment", assignment, preds);
+        checkAssignment(batch, queries, offsets, assignment);
+        if (gradLogits != null) {
+            KernelChecks.length("gradLogits", gradLogits, (long) preds * numLogits);
+        }
+        if (gradBoxes != null) {
+            KernelChecks.length("gradBoxes", gradBoxes, (long) preds * 4);
+        }
+        int noObject = numLogits - 1;
+        double numBoxes = Math.max(1, total);
+
+        // Pass 1: class weights sum; it normalizes every ce gradient, so it is needed first.
+        double weightSum = 0.0;
+        for (int p = 0; p < preds; p++) {
+            weightSum += assignment[p] >= 0 ? 1.0 : eosCoef;
+        }
+        double ceScale = sumReduction ? 1.0 : (weightSum > 0.0 ? 1.0 / weightSum : 0.0);
+        double boxScale = sumReduction ? 1.0 : 1.0 / numBoxes;
+
+        double ceSum = 0.0;
+        double l1Sum = 0.0;
+        double giouSum = 0.0;
+        double[] giouGrad = new double[4];
+        double[] exps = new double[numLogits];
+        for (int b = 0; b < batch; b++) {
+            int first = offsets[b];
+            for (int q = 0; q < queries; q++) {
+                int p = b * queries + q;
+                int j = assignment[p];
+                int target = j >= 0 ? labels[first + j] : noObject;
+                double w = j >= 0 ? 1.0 : eosCoef;
+
+                int lo = p * numLogits;
+                double max = Softmax.max(logits, lo, numLogits);
+                double sum = Softmax.expShifted(logits, lo, numLogits, max, exps);
+                double nll = Math.log(sum) - (logits[lo + target] - max);
+                ceSum += w * nll;
+                if (gradLogits != null) {
+                    // d(-log_softmax[t]) / dx_k = softmax_k - [k == t]
+                    double g = lossCeWeight * w * ceScale;
+                    for (int k = 0; k < numLogits; k++) {
+                        double pk = exps[k] / sum;
+                        gradLogits[lo + k] = (float) (g * (pk - (k == target ? 1.0 : 0.0)));
+                    }
+                }
+
+                int po = p * 4;
+                if (j < 0) {
+                    if (gradBoxes != null) {
+                        Arrays.fill(gradBoxes, po, po + 4, 0.0f);
+                    }
+                    continue;
+                }
+                int to = (first + j) * 4;
+                for (int c = 0; c < 4; c++) {
+                    l1Sum += Math.abs((double) boxes[po + c] - targetBoxes[to + c]);
+                }
+                if (gradBoxes != null) {
+                    giouSum += 1.0 - BoxMath.giouWithGrad(boxes, po, targetBoxes, to, giouGrad);
+                    for (int c = 0; c < 4; c++) {
+                        // sign(0) = 0 at the L1 kink, as torch does.
+                        double sign = Math.signum((double) boxes[po + c] - targetBoxes[to + c]);
+                        gradBoxes[po + c] = (float) (boxScale * (lossBboxWeight * sign - lossGiouWeight * giouGrad[c]));
+                    }
+                } else {
+                    giouSum += 1.0 - BoxMath.giou(boxes, po, targetBoxes, to);
+                }
+            }
+        }
+
+        // With sum w(t) = 0 every term of ce is 0 too, so ce = 0 in both reductions.
+        double ce = weightSum > 0.0 ? ceSum * ceScale : 0.0;
+        double bbox = l1Sum * boxScale;
+        double giou = giouSum * boxScale;
+        double totalLoss = lossCeWeight * ce + lossBboxWeight * bbox + lossGiouWeight * giou;
+        return new double[] {ce, bbox, giou, totalLoss, numBoxes};
+    }
+
+    /** Each assignment entry must be -1 or a local target index of its image. */
+    private static void checkAssignment(int batch, int queries, int[] offsets, int[] assignment) {
+        for (int b = 0; b < batch; b++) {
+            int m = offsets[b + 1] - offsets[b];
+            for (int q = 0; q < queries; q++) {
+                int j = assignment[b * queries + q];
+                if (j < -1 || j >= m) {
+                    throw new IllegalArgumentException("assignment[" + (b * queries + q) + "] is " + j
+                            + "; must be -1 or in [0, " + m + ") for image " + b);
+                }
+            }
+        }
+    }
+}

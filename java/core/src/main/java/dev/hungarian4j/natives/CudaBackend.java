@@ -1,0 +1,105 @@
+package dev.hungarian4j.natives;
+
+import dev.hungarian4j.BackendKind;
+import dev.hungarian4j.BackendStatus;
+import dev.hungarian4j.BackendUnavailableException;
+import dev.hungarian4j.Batch;
+import dev.hungarian4j.HungarianConfig;
+import dev.hungarian4j.LossTerms;
+import dev.hungarian4j.MatcherKind;
+import dev.hungarian4j.MatcherReport;
+import dev.hungarian4j.Matching;
+import dev.hungarian4j.Predictions;
+import dev.hungarian4j.Targets;
+import dev.hungarian4j.spi.ComputeBackend;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The CUDA backend: cost blocks and the auction matcher on the GPU. The loss stage runs on the native CPU
+ * code until its kernels land (reported by {@link #status()}).
+ */
+public final class CudaBackend implements ComputeBackend {
+    private static final CudaBackend INSTANCE = new CudaBackend();
+    private static final BackendStatus STATUS = probe();
+
+    private CudaBackend() {
+    }
+
+    private static BackendStatus probe() {
+        if (NativeLoader.error() != null) {
+            return new BackendStatus(BackendKind.CUDA, false, NativeLoader.error());
+        }
+        int[] count = new int[1];
+        int st = NativeLibrary.h4j_cuda_device_count(count);
+        if (st != NativeStatus.OK) {
+            return new BackendStatus(BackendKind.CUDA, false, "status " + st + " ("
+                    + NativeLibrary.h4j_status_string(st) + "): " + NativeLibrary.h4j_last_error());
+        }
+        if (count[0] < 1) {
+            return new BackendStatus(BackendKind.CUDA, false, "no CUDA device found");
+        }
+        byte[] name = new byte[256];
+        st = NativeLibrary.h4j_cuda_device_name(0, name, name.length);
+        String dev = st == NativeStatus.OK ? cString(name) : "device 0";
+        return new BackendStatus(BackendKind.CUDA, true, dev + " (" + count[0] + " device(s))");
+    }
+
+    private static String cString(byte[] b) {
+        int n = 0;
+        while (n < b.length && b[n] != 0) {
+            n++;
+        }
+        return new String(b, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /** Whether a CUDA device is usable here, with its name or the reason (status code and text) it is not. */
+    public static BackendStatus status() {
+        return STATUS;
+    }
+
+    /**
+     * The backend.
+     *
+     * @throws BackendUnavailableException when no device is usable
+     */
+    public static CudaBackend instance() {
+        if (!STATUS.available()) {
+            throw new BackendUnavailableException("backend cuda is not available: " + STATUS.detail());
+        }
+        return INSTANCE;
+    }
+
+    @Override
+    public BackendKind kind() {
+        return BackendKind.CUDA;
+    }
+
+    @Override
+    public void costBlocks(HungarianConfig config, Batch batch, float[] costOut) {
+        Predictions p = batch.predictions();
+        Targets t = batch.targets();
+        NativeStatus.check(NativeLibrary.h4j_cuda_cost_blocks_host(p.batch(), p.queries(), p.numLogits(),
+                p.logits(), p.boxes(), t.offsets(), t.labels(), t.boxes(), NativeConfig.pack(config), costOut),
+                "h4j_cuda_cost_blocks_host");
+    }
+
+    @Override
+    public Matching match(Batch batch, float[] costs, MatcherKind matcher) {
+        if (matcher == MatcherKind.EXACT) {
+            return NativeBackend.instance().match(batch, costs, matcher);
+        }
+        int[] assignment = new int[batch.batch() * batch.queries()];
+        double[] cost = new double[batch.batch()];
+        int[] stats = new int[batch.batch() * MatcherReport.STATS_LEN];
+        NativeStatus.check(NativeLibrary.h4j_cuda_match_auction_host(batch.batch(), batch.queries(),
+                batch.targets().offsets(), costs, assignment, cost, stats), "h4j_cuda_match_auction_host");
+        return new Matching(batch.batch(), batch.queries(), assignment, cost, new MatcherReport(stats));
+    }
+
+    @Override
+    public LossTerms loss(HungarianConfig config, Batch batch, int[] assignment, float[] gradLogits,
+            float[] gradBoxes) {
+        return NativeBackend.instance().loss(config, batch, assignment, gradLogits, gradBoxes);
+    }
+}

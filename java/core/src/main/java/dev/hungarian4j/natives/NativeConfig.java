@@ -1,0 +1,28 @@
+package dev.hungarian4j.natives;
+
+import dev.hungarian4j.ClassCost;
+import dev.hungarian4j.HungarianConfig;
+import dev.hungarian4j.Reduction;
+
+/** Packs a {@link HungarianConfig} into the {@code double cfg[H4J_CFG_LEN]} layout of hungarian4j.h. */
+final class NativeConfig {
+    /** H4J_CFG_LEN: slots beyond index 8 are reserved for extensions and stay 0. */
+    static final int LENGTH = 16;
+
+    private NativeConfig() {
+    }
+
+    static double[] pack(HungarianConfig c) {
+        double[] a = new double[LENGTH];
+        a[0] = c.costClass();
+        a[1] = c.costBbox();
+        a[2] = c.costGiou();
+        a[3] = c.classCost() == ClassCost.LOG_PROB ? 1 : 0;
+        a[4] = c.lossCeWeight();
+        a[5] = c.lossBboxWeight();
+        a[6] = c.lossGiouWeight();
+        a[7] = c.eosCoef();
+        a[8] = c.reduction() == Reduction.SUM ? 1 : 0;
+        return a;
+    }
+}

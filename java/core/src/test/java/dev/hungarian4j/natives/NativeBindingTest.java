@@ -1,0 +1,155 @@
+package dev.hungarian4j.natives;
+
+import dev.hungarian4j.Batch;
+import dev.hungarian4j.SyntheticBatch;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Calls every native method of the binding once. The javacpp plugin only warns when it fails to generate a
+ * method, which would then throw UnsatisfiedLinkError at run time: this test turns that into a failure. On a
+ * machine without a GPU, the CUDA entry points must answer "no device" cleanly.
+ */
+class NativeBindingTest {
+    private static Batch batch;
+    private static double[] cfg;
+
+    @BeforeAll
+    static void load() {
+        assertEquals(null, NativeLoader.error(), "native library must load");
+        batch = SyntheticBatch.generate(5, 3, 20, 7, 6);
+        cfg = NativeConfig.pack(dev.hungarian4j.HungarianConfig.DEFAULTS);
+    }
+
+    private static int t() {
+        return batch.targets().total();
+    }
+
+    @Test
+    void libraryCalls() {
+        assertTrue(NativeLibrary.h4j_version() > 0);
+        assertEquals("ok", NativeLibrary.h4j_status_string(0).toLowerCase());
+        assertTrue(NativeLibrary.h4j_status_string(1).length() > 0);
+        int prev = NativeLibrary.h4j_set_max_threads(1);
+        assertEquals(1, NativeLibrary.h4j_set_max_threads(prev));
+        assertTrue(NativeLibrary.h4j_last_error() != null);
+    }
+
+    @Test
+    void cpuCallsWithArraysAndPointersAgree() {
+        int b = batch.batch();
+        int q = batch.queries();
+        int c = batch.numLogits();
+        float[] logits = batch.predictions().logits();
+        float[] boxes = batch.predictions().boxes();
+        int[] off = batch.targets().offsets();
+        int[] lab = batch.targets().labels();
+        float[] tb = batch.targets().boxes();
+
+        float[] costs = new float[q * t()];
+        assertEquals(0, NativeLibrary.h4j_cpu_cost_blocks(b, q, c, logits, boxes, off, lab, tb, cfg, costs));
+        int[] assign = new int[b * q];
+        double[] mcost = new double[b];
+        assertEquals(0, NativeLibrary.h4j_cpu_match_exact(b, q, off, costs, assign, mcost));
+        double[] terms = new double[5];
+        float[] gl = new float[logits.length];
+        float[] gb = new float[boxes.length];
+        assertEquals(0, NativeLibrary.h4j_cpu_loss(b, q, c, logits, boxes, off, lab, tb, cfg, assign, terms, gl, gb));
+        int[] assign2 = new int[b * q];
+        double[] mcost2 = new double[b];
+        double[] terms2 = new double[5];
+        float[] gl2 = new float[logits.length];
+        float[] gb2 = new float[boxes.length];
+        assertEquals(0, NativeLibrary.h4j_cpu_forward(b, q, c, logits, boxes, off, lab, tb, cfg, assign2, mcost2,
+                terms2, gl2, gb2));
+        assertArrayEquals(assign, assign2);
+        assertArrayEquals(terms, terms2);
+        assertArrayEquals(gl, gl2);
+
+        int[] assign3 = new int[b * q];
+        double[] mcost3 = new double[b];
+        int[] stats = new int[b * 8];
+        assertEquals(0, NativeLibrary.h4j_cpu_match_auction(b, q, off, costs, assign3, mcost3, stats));
+        for (int i = 0; i < b; i++) {
+            assertEquals(mcost[i], mcost3[i], 1e-4 * Math.max(1, Math.abs(mcost[i])));
+        }
+
+        // off-heap pointers, no copies
+        try (FloatPointer pl = new FloatPointer(logits); FloatPointer pb = new FloatPointer(boxes);
+             IntPointer po = new IntPointer(off); IntPointer plab = new IntPointer(lab);
+             FloatPointer ptb = new FloatPointer(tb); DoublePointer pcfg = new DoublePointer(cfg);
+             IntPointer pa = new IntPointer(b * q); DoublePointer pm = new DoublePointer(b);
+             DoublePointer pt = new DoublePointer(5); FloatPointer pgl = new FloatPointer(logits.length);
+             FloatPointer pgb = new FloatPointer(boxes.length)) {
+            assertEquals(0, NativeLibrary.h4j_cpu_forward(b, q, c, pl, pb, po, plab, ptb, pcfg, pa, pm, pt, pgl, pgb));
+            int[] a4 = new int[b * q];
+            pa.get(a4);
+            assertArrayEquals(assign, a4);
+            float[] g4 = new float[logits.length];
+            pgl.get(g4);
+            assertArrayEquals(gl, g4);
+        }
+    }
+
+    @Test
+    void badInputIsAStatusNotACrash() {
+        int b = batch.batch();
+        int q = batch.queries();
+        float[] boxes = batch.predictions().boxes().clone();
+        boxes[4 * 5 + 2] = -0.5f;
+        float[] costs = new float[q * t()];
+        int st = NativeLibrary.h4j_cpu_cost_blocks(b, q, batch.numLogits(), batch.predictions().logits(), boxes,
+                batch.targets().offsets(), batch.targets().labels(), batch.targets().boxes(), cfg, costs);
+        assertEquals(NativeStatus.ERR_INVALID_ARG, st);
+        assertTrue(NativeLibrary.h4j_last_error().contains("pred_boxes[0][5][2]"), NativeLibrary.h4j_last_error());
+        // a null output array is an error status too
+        st = NativeLibrary.h4j_cpu_match_exact(b, q, batch.targets().offsets(), costs, null, null);
+        assertNotEquals(0, st);
+    }
+
+    @Test
+    void cudaCallsAnswerCleanly() {
+        int[] count = {-1};
+        int st = NativeLibrary.h4j_cuda_device_count(count);
+        byte[] name = new byte[128];
+        int stName = NativeLibrary.h4j_cuda_device_name(0, name, name.length);
+        int avail = NativeLibrary.h4j_cuda_available();
+        int b = batch.batch();
+        int q = batch.queries();
+        float[] costs = new float[q * t()];
+        int stCost = NativeLibrary.h4j_cuda_cost_blocks_host(b, q, batch.numLogits(), batch.predictions().logits(),
+                batch.predictions().boxes(), batch.targets().offsets(), batch.targets().labels(),
+                batch.targets().boxes(), cfg, costs);
+        int stMatch = NativeLibrary.h4j_cuda_match_auction_host(b, q, batch.targets().offsets(), costs,
+                new int[b * q], new double[b], new int[b * 8]);
+        if (avail == 0) {
+            // no GPU (or no CUDA build): every entry point says so
+            assertNotEquals(0, st);
+            assertEquals(3, stName);
+            assertEquals(3, stCost);
+            assertEquals(3, stMatch);
+            // non-null stand-ins for device pointers: without a device nothing may touch them
+            try (FloatPointer f = new FloatPointer(64); IntPointer i = new IntPointer(64);
+                 DoublePointer d = new DoublePointer(64)) {
+                assertEquals(3, NativeLibrary.h4j_cuda_cost_blocks(b, q, batch.numLogits(), f, f, i, i, f, cfg, f,
+                        null));
+                assertEquals(3, NativeLibrary.h4j_cuda_match_auction(b, q, i, f, i, d, i, null));
+                assertEquals(3, NativeLibrary.h4j_cuda_match_auction_bounded(b, q, 8, i, f, i, d, i, null));
+            }
+            assertTrue(NativeLibrary.h4j_last_error().length() > 0);
+        } else {
+            assertEquals(0, st);
+            assertTrue(count[0] > 0);
+            assertEquals(0, stCost);
+            assertEquals(0, stMatch);
+        }
+    }
+}

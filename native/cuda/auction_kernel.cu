@@ -1,0 +1,278 @@
+// hungarian4j — the exact auction matcher on the GPU: one thread block per problem, all
+// problems of a batch in one launch. The rounds are those of auction_rounds.h (the CPU twin in
+// auction_cpu.cpp runs the very same code serially): this file only supplies the executor that
+// spreads the per-person / per-object loops over the threads of the block, the per-person scans
+// over the 32 lanes of a warp, and the block reductions.
+//
+// State: the per-problem workspace (workspace_bytes(n, N), about 49 bytes per person and per
+// object) lives in dynamic shared memory when the largest problem of the batch fits the
+// device's opt-in limit, else in a global-memory workspace (stream-ordered allocation), with the
+// same code. Costs are read from global memory (L2).
+#ifdef H4J_WITH_CUDA
+
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "cuda_common.cuh"
+#include "hungarian4j/auction.h"
+#include "hungarian4j/auction_rounds.h"
+
+namespace h4j {
+namespace auction {
+namespace {
+
+constexpr int kThreads = 256;
+constexpr int kWarps = kThreads / 32;
+constexpr int kScratchPerWarp = 32;  // bytes; the largest reduction partial is 16 bytes
+
+template <class P>
+__device__ __forceinline__ P shfl_xor_p(P v, int m) {
+    static_assert(sizeof(P) % 4 == 0, "partials are made of 32-bit words");
+    union U { P p; int w[sizeof(P) / 4]; };
+    U a, r;
+    a.p = v;
+#pragma unroll
+    for (int k = 0; k < (int)(sizeof(P) / 4); ++k) r.w[k] = __shfl_xor_sync(0xffffffffu, a.w[k], m);
+    return r.p;
+}
+
+// butterfly: every lane ends with the combination of all 32 (combine is order-independent)
+template <class P, class Comb>
+__device__ __forceinline__ P warp_all_reduce(P v, Comb comb) {
+#pragma unroll
+    for (int m = 16; m >= 1; m >>= 1) v = comb(v, shfl_xor_p(v, m));
+    return v;
+}
+
+/// Executor of one thread block (see the contract above h4j::auction::Ctx).
+struct GpuExec {
+    unsigned char* scratch;  // kWarps * kScratchPerWarp bytes of shared memory
+    int* counter;            // shared
+
+    __device__ bool leader() const { return threadIdx.x == 0; }
+    __device__ void sync() const { __syncthreads(); }
+
+    template <class F>
+    __device__ void for_each(int count, F f) const {
+        for (int i = threadIdx.x; i < count; i += kThreads) f(i);
+    }
+
+    template <class P, class Scan, class Comb, class Done>
+    __device__ void for_each_warp(int count, P ident, Scan scan, Comb comb, Done done) const {
+        const int lane = threadIdx.x & 31, w = threadIdx.x >> 5;
+        for (int k = w; k < count; k += kWarps) {
+            P p = comb(ident, scan(k, lane, 32));
+            p = warp_all_reduce(p, comb);
+            if (lane == 0) done(k, p);
+        }
+    }
+
+    template <class P, class Gen, class Comb>
+    __device__ P reduce(int count, P ident, Gen gen, Comb comb) const {
+        static_assert(sizeof(P) <= kScratchPerWarp, "scratch too small");
+        const int lane = threadIdx.x & 31, w = threadIdx.x >> 5;
+        P a = ident;
+        for (int i = threadIdx.x; i < count; i += kThreads) a = comb(a, gen(i));
+        a = warp_all_reduce(a, comb);
+        if (lane == 0) *reinterpret_cast<P*>(scratch + w * kScratchPerWarp) = a;
+        __syncthreads();
+        P r = lane < kWarps ? *reinterpret_cast<const P*>(scratch + lane * kScratchPerWarp) : ident;
+        r = warp_all_reduce(r, comb);  // every warp computes the same result
+        __syncthreads();
+        return r;
+    }
+
+    template <class Pred>
+    __device__ int compact(int count, Pred pred, int* list) const {
+        if (threadIdx.x == 0) *counter = 0;
+        __syncthreads();
+        for (int i = threadIdx.x; i < count; i += kThreads) {
+            if (pred(i)) list[atomicAdd(counter, 1)] = i;
+        }
+        __syncthreads();
+        const int c = *counter;
+        __syncthreads();
+        return c;
+    }
+
+    template <class F>
+    __device__ int leader_int(F f) const {
+        if (threadIdx.x == 0) *counter = f();
+        __syncthreads();
+        const int c = *counter;
+        __syncthreads();
+        return c;
+    }
+};
+
+__global__ void __launch_bounds__(kThreads, 1)
+auction_kernel(int Q, int max_m, const int* __restrict__ offsets, const float* __restrict__ costs,
+               int* __restrict__ assign, double* __restrict__ mcost, int* __restrict__ stats,
+               unsigned char* gws, size_t gws_stride) {
+    extern __shared__ __align__(16) unsigned char dyn_smem[];
+    __shared__ __align__(16) unsigned char scratch[kWarps * kScratchPerWarp];
+    __shared__ int counter;
+    __shared__ State s;
+
+    const int b = blockIdx.x;
+    const int off = offsets[b];
+    const int M = offsets[b + 1] - off;
+    int* assign_b = assign + (size_t)b * Q;
+    for (int q = threadIdx.x; q < Q; q += kThreads) assign_b[q] = -1;
+    if (M < 0 || M > max_m) {  // broken promise of the bounded entry point
+        if (threadIdx.x == 0) {
+            if (stats)
+                for (int k = 0; k < kStatsLen; ++k) stats[(size_t)b * kStatsLen + k] = k == 0 ? -1 : 0;
+            if (mcost) mcost[b] = 0.0;
+        }
+        return;
+    }
+    const float* block = costs + (size_t)Q * (size_t)off;
+    if (threadIdx.x == 0) {
+        const int n = M <= Q ? M : Q, N = M <= Q ? Q : M;
+        unsigned char* base = gws ? gws + (size_t)b * gws_stride : dyn_smem;
+        carve(s, base, n, N);
+        orient(s, block, Q, M);
+    }
+    __syncthreads();
+
+    GpuExec x{scratch, &counter};
+    const Stats st = solve(x, s);
+    __syncthreads();
+
+    const int n = s.n;
+    if (n > 0) {
+        if (M <= Q) {
+            for (int i = threadIdx.x; i < n; i += kThreads) assign_b[s.asg[i]] = i;
+        } else {
+            for (int i = threadIdx.x; i < n; i += kThreads) assign_b[i] = s.asg[i];
+        }
+    }
+    if (threadIdx.x == 0) {
+        if (stats)
+            for (int k = 0; k < kStatsLen; ++k) stats[(size_t)b * kStatsLen + k] = st.v[k];
+        if (mcost) mcost[b] = n > 0 ? matching_cost(s) : 0.0;
+    }
+}
+
+int launch(int B, int Q, int max_m, const int* offsets, const float* costs, int* assign,
+           double* mcost, int* stats, cudaStream_t stream) {
+    int dev = 0;
+    cudaError_t e = cudaGetDevice(&dev);
+    if (e != cudaSuccess) return cuda::fail(e, "h4j_cuda_match_auction: cudaGetDevice");
+    int optin = 0;
+    e = cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev);
+    if (e != cudaSuccess) return cuda::fail(e, "h4j_cuda_match_auction: cudaDeviceGetAttribute");
+    const int n = max_m < Q ? max_m : Q, N = max_m < Q ? Q : max_m;
+    const size_t ws = workspace_bytes(n, N);
+    const size_t static_smem = kWarps * kScratchPerWarp + sizeof(int) + sizeof(State) + 64;
+    unsigned char* gws = nullptr;
+    size_t dyn = 0;
+    if (ws + static_smem <= (size_t)optin) {
+        dyn = ws;
+        if (dyn > 48 * 1024) {
+            e = cudaFuncSetAttribute(auction_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)dyn);
+            if (e != cudaSuccess) return cuda::fail(e, "h4j_cuda_match_auction: cudaFuncSetAttribute");
+        }
+    } else {
+        e = cudaMallocAsync((void**)&gws, ws * (size_t)B, stream);
+        if (e != cudaSuccess) return cuda::fail(e, "h4j_cuda_match_auction: cudaMallocAsync(workspace)");
+    }
+    auction_kernel<<<B, kThreads, dyn, stream>>>(Q, max_m, offsets, costs, assign, mcost, stats, gws, ws);
+    e = cudaGetLastError();
+    if (gws) {
+        cudaError_t e2 = cudaFreeAsync(gws, stream);
+        if (e == cudaSuccess) e = e2;
+    }
+    if (e != cudaSuccess) return cuda::fail(e, "h4j_cuda_match_auction: kernel launch");
+    return H4J_OK;
+}
+
+}  // namespace
+}  // namespace auction
+}  // namespace h4j
+
+extern "C" int h4j_cuda_match_auction_bounded(int B, int Q, int max_m, const int* offsets_dev,
+                                              const float* costs_dev, int* assign_dev,
+                                              double* matching_cost_dev, int* stats_dev, void* stream) {
+    return h4j::guarded("h4j_cuda_match_auction_bounded", [&]() -> int {
+        if (int rc = h4j::validate_dims(B, Q, -1)) return rc;
+        if (max_m < 0)
+            return h4j::set_error(H4J_ERR_INVALID_ARG, "max_m is %d; must be >= 0", max_m);
+        if (int rc = h4j::require(offsets_dev, "offsets")) return rc;
+        if (int rc = h4j::require(assign_dev, "assign")) return rc;
+        if (max_m > 0)
+            if (int rc = h4j::require(costs_dev, "costs")) return rc;
+        if (int rc = h4j::cuda::require_device()) return rc;
+        return h4j::auction::launch(B, Q, max_m, offsets_dev, costs_dev, assign_dev, matching_cost_dev,
+                                    stats_dev, (cudaStream_t)stream);
+    });
+}
+
+extern "C" int h4j_cuda_match_auction(int B, int Q, const int* offsets_dev, const float* costs_dev,
+                                      int* assign_dev, double* matching_cost_dev, int* stats_dev,
+                                      void* stream) {
+    return h4j::guarded("h4j_cuda_match_auction", [&]() -> int {
+        if (int rc = h4j::validate_dims(B, Q, -1)) return rc;
+        if (int rc = h4j::require(offsets_dev, "offsets")) return rc;
+        if (int rc = h4j::cuda::require_device()) return rc;
+        std::vector<int> offs((size_t)B + 1);
+        cudaStream_t st = (cudaStream_t)stream;
+        cudaError_t e = cudaMemcpyAsync(offs.data(), offsets_dev, sizeof(int) * ((size_t)B + 1),
+                                        cudaMemcpyDeviceToHost, st);
+        if (e == cudaSuccess) e = cudaStreamSynchronize(st);
+        if (e != cudaSuccess) return h4j::cuda::fail(e, "h4j_cuda_match_auction: reading offsets");
+        long long T = 0;
+        if (int rc = h4j::validate_offsets(B, offs.data(), &T)) return rc;
+        int max_m = 0;
+        for (int b = 0; b < B; ++b) max_m = std::max(max_m, offs[b + 1] - offs[b]);
+        if (max_m > 0)
+            if (int rc = h4j::require(costs_dev, "costs")) return rc;
+        if (int rc = h4j::require(assign_dev, "assign")) return rc;
+        return h4j::auction::launch(B, Q, max_m, offsets_dev, costs_dev, assign_dev, matching_cost_dev,
+                                    stats_dev, st);
+    });
+}
+
+extern "C" int h4j_cuda_match_auction_host(int B, int Q, const int* offsets, const float* costs,
+                                           int* assign_out, double* matching_cost_out, int* stats_out) {
+    return h4j::guarded("h4j_cuda_match_auction_host", [&]() -> int {
+        if (int rc = h4j::validate_dims(B, Q, -1)) return rc;
+        long long T = 0;
+        if (int rc = h4j::validate_offsets(B, offsets, &T)) return rc;
+        if (int rc = h4j::require(assign_out, "assign_out")) return rc;
+        if (int rc = h4j::validate_costs(B, Q, offsets, costs)) return rc;
+        if (int rc = h4j::cuda::require_device()) return rc;
+        int max_m = 0;
+        for (int b = 0; b < B; ++b) max_m = std::max(max_m, offsets[b + 1] - offsets[b]);
+        const size_t nc = (size_t)Q * (size_t)T;
+        int* d_offs = nullptr; float* d_c = nullptr; int* d_a = nullptr; double* d_m = nullptr; int* d_s = nullptr;
+        int rc = H4J_OK;
+        cudaError_t e = cudaSuccess;
+        do {
+            if ((e = cudaMalloc((void**)&d_offs, sizeof(int) * ((size_t)B + 1))) != cudaSuccess) break;
+            if (nc && (e = cudaMalloc((void**)&d_c, sizeof(float) * nc)) != cudaSuccess) break;
+            if ((e = cudaMalloc((void**)&d_a, sizeof(int) * (size_t)B * Q)) != cudaSuccess) break;
+            if (matching_cost_out && (e = cudaMalloc((void**)&d_m, sizeof(double) * B)) != cudaSuccess) break;
+            if (stats_out && (e = cudaMalloc((void**)&d_s, sizeof(int) * (size_t)B * H4J_AUCTION_STATS_LEN)) != cudaSuccess) break;
+            if ((e = cudaMemcpy(d_offs, offsets, sizeof(int) * ((size_t)B + 1), cudaMemcpyHostToDevice)) != cudaSuccess) break;
+            if (nc && (e = cudaMemcpy(d_c, costs, sizeof(float) * nc, cudaMemcpyHostToDevice)) != cudaSuccess) break;
+            rc = h4j::auction::launch(B, Q, max_m, d_offs, d_c, d_a, d_m, d_s, (cudaStream_t)0);
+            if (rc != H4J_OK) break;
+            if ((e = cudaDeviceSynchronize()) != cudaSuccess) break;
+            if ((e = cudaMemcpy(assign_out, d_a, sizeof(int) * (size_t)B * Q, cudaMemcpyDeviceToHost)) != cudaSuccess) break;
+            if (d_m && (e = cudaMemcpy(matching_cost_out, d_m, sizeof(double) * B, cudaMemcpyDeviceToHost)) != cudaSuccess) break;
+            if (d_s && (e = cudaMemcpy(stats_out, d_s, sizeof(int) * (size_t)B * H4J_AUCTION_STATS_LEN, cudaMemcpyDeviceToHost)) != cudaSuccess) break;
+        } while (0);
+        cudaFree(d_offs); cudaFree(d_c); cudaFree(d_a); cudaFree(d_m); cudaFree(d_s);
+        if (rc != H4J_OK) return rc;
+        if (e != cudaSuccess) return h4j::cuda::fail(e, "h4j_cuda_match_auction_host");
+        return H4J_OK;
+    });
+}
+
+#endif  // H4J_WITH_CUDA

@@ -1,0 +1,193 @@
+// hungarian4j — pairwise matching costs on the GPU (float math from hd_math.h).
+//
+// One launch covers all ragged blocks: one warp per prediction row (b, q). The warp reduces the
+// row's logits to (max, sum exp) with shuffles, then its lanes stride over the image's targets
+// and write C[q, j] = cost_class * class_cost + cost_bbox * L1 + cost_giou * (-GIoU) at
+// cost[Q*offsets[b] + q*M_b + j]. No host sync, no workspace.
+#ifdef H4J_WITH_CUDA
+
+#include <cstdint>
+
+#include "cuda_common.cuh"
+#include "hungarian4j/hd_math.h"
+
+namespace h4j {
+namespace cuda {
+namespace {
+
+constexpr int kWarpsPerBlock = 4;
+
+struct CostParams {
+    int B, Q, C;
+    const float* logits;
+    const float* boxes;
+    const int* offsets;
+    const int* labels;
+    const float* tboxes;
+    float w_class, w_bbox, w_giou;
+    int log_prob;
+    float* out;
+};
+
+__global__ void __launch_bounds__(kWarpsPerBlock * 32) cost_blocks_kernel(CostParams p) {
+    const long long row = (long long)blockIdx.x * kWarpsPerBlock + (threadIdx.x >> 5);
+    const int lane = threadIdx.x & 31;
+    if (row >= (long long)p.B * p.Q) return;  // whole warp exits together
+    const int b = (int)(row / p.Q);
+    const int q = (int)(row - (long long)b * p.Q);
+    const int o0 = p.offsets[b];
+    const int M = p.offsets[b + 1] - o0;
+    if (M <= 0) return;
+
+    const float* L = p.logits + row * p.C;
+    float m = -INFINITY;
+    for (int c = lane; c < p.C; c += 32) m = fmaxf(m, L[c]);
+#pragma unroll
+    for (int off = 16; off > 0; off >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, off));
+    float s = 0.0f;
+    for (int c = lane; c < p.C; c += 32) s += expf(L[c] - m);
+#pragma unroll
+    for (int off = 16; off > 0; off >>= 1) s += __shfl_xor_sync(0xffffffffu, s, off);
+
+    float pb[4];
+#pragma unroll
+    for (int k = 0; k < 4; ++k) pb[k] = p.boxes[row * 4 + k];
+
+    float* out = p.out + (size_t)p.Q * o0 + (size_t)q * M;
+    for (int j = lane; j < M; j += 32) {
+        const float l = L[p.labels[o0 + j]];
+        const float cc = hd::class_cost<float>(l, m, s, p.log_prob != 0);
+        float tb[4];
+#pragma unroll
+        for (int k = 0; k < 4; ++k) tb[k] = p.tboxes[(size_t)(o0 + j) * 4 + k];
+        out[j] = hd::pair_cost<float>(cc, pb, tb, p.w_class, p.w_bbox, p.w_giou);
+    }
+}
+
+// Launcher: grid sizing and the error check after the launch.
+int launch_cost_blocks(const CostParams& prm, cudaStream_t stream) {
+    const long long rows = (long long)prm.B * prm.Q;
+    const long long blocks = (rows + kWarpsPerBlock - 1) / kWarpsPerBlock;
+    if (blocks > 0x7fffffffLL)
+        return set_error(H4J_ERR_INVALID_ARG, "B*Q is %lld; too many rows for one launch", rows);
+    cost_blocks_kernel<<<(unsigned)blocks, kWarpsPerBlock * 32, 0, stream>>>(prm);
+    const cudaError_t e = cudaGetLastError();
+    if (e != cudaSuccess) return fail(e, "cost_blocks_kernel launch");
+    return H4J_OK;
+}
+
+CostParams make_params(int B, int Q, int C, const float* logits, const float* boxes,
+                       const int* offsets, const int* labels, const float* tboxes,
+                       const Config& cfg, float* cost_out) {
+    CostParams prm;
+    prm.B = B;
+    prm.Q = Q;
+    prm.C = C;
+    prm.logits = logits;
+    prm.boxes = boxes;
+    prm.offsets = offsets;
+    prm.labels = labels;
+    prm.tboxes = tboxes;
+    prm.w_class = (float)cfg.cost_class;
+    prm.w_bbox = (float)cfg.cost_bbox;
+    prm.w_giou = (float)cfg.cost_giou;
+    prm.log_prob = cfg.log_prob ? 1 : 0;
+    prm.out = cost_out;
+    return prm;
+}
+
+// Device buffer freed on scope exit.
+struct DeviceBuffer {
+    void* ptr = nullptr;
+    ~DeviceBuffer() {
+        if (ptr) cudaFree(ptr);
+    }
+};
+
+}  // namespace
+}  // namespace cuda
+}  // namespace h4j
+
+extern "C" int h4j_cuda_cost_blocks(int B, int Q, int C, const float* logits, const float* boxes,
+                                    const int* offsets, const int* labels, const float* tboxes,
+                                    const double* cfg, float* cost_out, void* stream) {
+    using namespace h4j;
+    return guarded("h4j_cuda_cost_blocks", [&]() -> int {
+        Config c;
+        if (int rc = validate_dims(B, Q, C)) return rc;
+        if (int rc = parse_config(cfg, &c)) return rc;
+        if (int rc = require(logits, "pred_logits")) return rc;
+        if (int rc = require(boxes, "pred_boxes")) return rc;
+        if (int rc = require(offsets, "offsets")) return rc;
+        if (int rc = require(cost_out, "cost_out")) return rc;
+        // labels / tboxes may be NULL only when there are no targets (not checkable here).
+        const cuda::CostParams prm =
+            cuda::make_params(B, Q, C, logits, boxes, offsets, labels, tboxes, c, cost_out);
+        return cuda::launch_cost_blocks(prm, static_cast<cudaStream_t>(stream));
+    });
+}
+
+extern "C" int h4j_cuda_cost_blocks_host(int B, int Q, int C, const float* logits,
+                                         const float* boxes, const int* offsets,
+                                         const int* labels, const float* tboxes,
+                                         const double* cfg, float* cost_out) {
+    using namespace h4j;
+    return guarded("h4j_cuda_cost_blocks_host", [&]() -> int {
+        Config c;
+        long long T = 0;
+        if (int rc = validate_dims(B, Q, C)) return rc;
+        if (int rc = parse_config(cfg, &c)) return rc;
+        if (int rc = validate_offsets(B, offsets, &T)) return rc;
+        if (int rc = validate_targets(T, C, labels, tboxes)) return rc;
+        if (int rc = validate_predictions(B, Q, C, logits, boxes)) return rc;
+        if (T > 0)
+            if (int rc = require(cost_out, "cost_out")) return rc;
+        if (int rc = cuda::require_device()) return rc;
+        if (T == 0) return H4J_OK;
+
+        // one allocation, 256-byte aligned sections
+        auto al = [](size_t n) { return (n + 255) & ~(size_t)255; };
+        const size_t n_logits = (size_t)B * Q * C * sizeof(float);
+        const size_t n_boxes = (size_t)B * Q * 4 * sizeof(float);
+        const size_t n_off = (size_t)(B + 1) * sizeof(int);
+        const size_t n_lab = (size_t)T * sizeof(int);
+        const size_t n_tb = (size_t)T * 4 * sizeof(float);
+        const size_t n_cost = (size_t)Q * T * sizeof(float);
+        const size_t total = al(n_logits) + al(n_boxes) + al(n_off) + al(n_lab) + al(n_tb) + al(n_cost);
+        cuda::DeviceBuffer buf;
+        cudaError_t e = cudaMalloc(&buf.ptr, total);
+        if (e != cudaSuccess) return cuda::fail(e, "cudaMalloc");
+        char* base = static_cast<char*>(buf.ptr);
+        float* d_logits = reinterpret_cast<float*>(base);
+        base += al(n_logits);
+        float* d_boxes = reinterpret_cast<float*>(base);
+        base += al(n_boxes);
+        int* d_off = reinterpret_cast<int*>(base);
+        base += al(n_off);
+        int* d_lab = reinterpret_cast<int*>(base);
+        base += al(n_lab);
+        float* d_tb = reinterpret_cast<float*>(base);
+        base += al(n_tb);
+        float* d_cost = reinterpret_cast<float*>(base);
+
+        struct Copy {
+            void* dst;
+            const void* src;
+            size_t n;
+        } copies[] = {{d_logits, logits, n_logits}, {d_boxes, boxes, n_boxes},
+                      {d_off, offsets, n_off},      {d_lab, labels, n_lab},
+                      {d_tb, tboxes, n_tb}};
+        for (const Copy& cp : copies) {
+            e = cudaMemcpy(cp.dst, cp.src, cp.n, cudaMemcpyHostToDevice);
+            if (e != cudaSuccess) return cuda::fail(e, "cudaMemcpy to device");
+        }
+        const cuda::CostParams prm =
+            cuda::make_params(B, Q, C, d_logits, d_boxes, d_off, d_lab, d_tb, c, d_cost);
+        if (int rc = cuda::launch_cost_blocks(prm, nullptr)) return rc;
+        e = cudaMemcpy(cost_out, d_cost, n_cost, cudaMemcpyDeviceToHost);  // syncs
+        if (e != cudaSuccess) return cuda::fail(e, "cost_blocks_kernel or cudaMemcpy to host");
+        return H4J_OK;
+    });
+}
+
+#endif  // H4J_WITH_CUDA

@@ -1,0 +1,143 @@
+/*
+ * hungarian4j — C API of the native library (C++ CPU backend, optional CUDA backend).
+ *
+ * The DETR Hungarian matching and SetCriterion loss of CONTRACT.md section 1.
+ *
+ * Conventions of every function:
+ *  - plain pointers and ints; every function returns an int status (H4J_OK = 0 on success);
+ *  - nothing is thrown across this boundary and nothing aborts; on failure h4j_last_error()
+ *    (thread-local) names the argument and the index, e.g.
+ *    "pred_boxes[1][7][2] is -0.1; width must be >= 0";
+ *  - outputs are only meaningful when H4J_OK is returned;
+ *  - all functions are thread-safe; calls from many threads do not oversubscribe the cores.
+ *
+ * Data layout (flat, row-major, shared with the Java backend):
+ *   B images, Q queries per image, C = K + 1 logits per query (index K = no-object).
+ *   logits[B*Q*C] float32, boxes[B*Q*4] float32 (cx, cy, w, h).
+ *   Targets as CSR: offsets[B+1] int32 (offsets[0] = 0, non-decreasing), labels[T] int32 in
+ *   [0, K), tboxes[T*4] float32, T = offsets[B]; image b has M_b = offsets[b+1] - offsets[b].
+ *   Cost block of image b: Q x M_b row-major at cost[Q*offsets[b] + q*M_b + j] (Q*T floats).
+ *   Assignment: int32[B*Q], assign[b*Q + q] = local target j in [0, M_b) or -1.
+ *
+ * Config: `const double* cfg` of H4J_CFG_LEN entries (indices below); cfg == NULL means the
+ * defaults of CONTRACT.md. Reserved entries must be 0 (or their documented neutral value).
+ */
+#ifndef HUNGARIAN4J_H
+#define HUNGARIAN4J_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define H4J_VERSION 100
+
+/* ---- status codes ---------------------------------------------------------------------- */
+enum h4j_status {
+    H4J_OK = 0,
+    H4J_ERR_INVALID_ARG = 1,   /* bad shape, index, label, negative size, bad config, NULL */
+    H4J_ERR_NON_FINITE = 2,    /* NaN or infinity in an input array or in the config */
+    H4J_ERR_NO_DEVICE = 3,     /* no usable CUDA device, or library built without CUDA */
+    H4J_ERR_CUDA = 4,          /* a CUDA runtime call or kernel launch failed */
+    H4J_ERR_INTERNAL = 5,      /* a bug: an invariant did not hold */
+    H4J_ERR_OUT_OF_MEMORY = 6, /* host allocation failed */
+    H4J_ERR_INFEASIBLE = 7     /* the assignment problem had no solution (cannot happen for finite costs) */
+};
+
+/* ---- config indices -------------------------------------------------------------------- */
+enum h4j_cfg_index {
+    H4J_CFG_COST_CLASS = 0,  /* default 1 */
+    H4J_CFG_COST_BBOX = 1,   /* default 5 */
+    H4J_CFG_COST_GIOU = 2,   /* default 2 */
+    H4J_CFG_CLASS_COST = 3,  /* H4J_CLASS_COST_PROB (default) or H4J_CLASS_COST_LOG_PROB */
+    H4J_CFG_LOSS_CE = 4,     /* loss_ce_weight, default 1 */
+    H4J_CFG_LOSS_BBOX = 5,   /* loss_bbox_weight, default 5 */
+    H4J_CFG_LOSS_GIOU = 6,   /* loss_giou_weight, default 2 */
+    H4J_CFG_EOS_COEF = 7,    /* default 0.1 */
+    H4J_CFG_REDUCTION = 8,   /* H4J_REDUCTION_DETR (default) or H4J_REDUCTION_SUM */
+    /* 9..15 reserved for CONTRACT.md section 3 (groups, num_boxes, focal alpha/gamma, ...).
+       This version rejects any non-zero value there, so that a caller that sets an extension
+       this library does not implement gets an error instead of a silently different loss. */
+    H4J_CFG_LEN = 16
+};
+
+#define H4J_CLASS_COST_PROB 0
+#define H4J_CLASS_COST_LOG_PROB 1
+#define H4J_REDUCTION_DETR 0
+#define H4J_REDUCTION_SUM 1
+
+/* indices of terms_out[H4J_TERMS_LEN] */
+enum h4j_term_index {
+    H4J_TERM_CE = 0,
+    H4J_TERM_BBOX = 1,
+    H4J_TERM_GIOU = 2,
+    H4J_TERM_TOTAL = 3,
+    H4J_TERM_NUM_BOXES = 4,
+    H4J_TERMS_LEN = 5
+};
+
+/* ---- library ----------------------------------------------------------------------------- */
+/** H4J_VERSION (major*100 + minor*10 + patch). */
+int h4j_version(void);
+/** Static text of a status code ("ok", "invalid argument", ...); never NULL. */
+const char* h4j_status_string(int status);
+/** Message of the last failing call on this thread ("" when none); valid until the next call. */
+const char* h4j_last_error(void);
+/** Upper bound on the threads one CPU call may use (the caller included); 0 = all hardware
+ *  cores (default), 1 = serial. Results never depend on it. Returns the previous value. */
+int h4j_set_max_threads(int n);
+
+/* ---- CPU backend --------------------------------------------------------------------------- */
+/** Cost blocks of all images: C = cost_class*class_cost + cost_bbox*L1 + cost_giou*(-GIoU),
+ *  computed in double, stored as float into cost_out[Q*T]. */
+int h4j_cpu_cost_blocks(int B, int Q, int C, const float* logits, const float* boxes,
+                        const int* offsets, const int* labels, const float* tboxes,
+                        const double* cfg, float* cost_out);
+
+/** Exact minimum-cost matching of every image (shortest augmenting path, Crouse 2016, with
+ *  scipy.optimize.linear_sum_assignment's transposition and tie-breaking, in double).
+ *  assign_out[B*Q]; matching_cost_out[B] (may be NULL) = double sum of the float costs of the
+ *  matching (0 when M_b = 0). costs: Q*T floats laid out as by h4j_cpu_cost_blocks. */
+int h4j_cpu_match_exact(int B, int Q, const int* offsets, const float* costs, int* assign_out,
+                        double* matching_cost_out);
+
+/** DETR SetCriterion loss for a fixed assignment (CONTRACT.md section 1).
+ *  terms_out[5] = {ce, bbox, giou, total, num_boxes}. grad_logits[B*Q*C] and grad_boxes[B*Q*4]
+ *  receive d total / d input; both may be NULL (no gradients), or both non-NULL.
+ *  assign must be a matching: entries in [-1, M_b), no target twice in one image. */
+int h4j_cpu_loss(int B, int Q, int C, const float* logits, const float* boxes,
+                 const int* offsets, const int* labels, const float* tboxes, const double* cfg,
+                 const int* assign, double* terms_out, float* grad_logits, float* grad_boxes);
+
+/** The whole pipeline in one call: costs (internal reusable workspace), exact matching, loss and
+ *  (optionally, as in h4j_cpu_loss) gradients. matching_cost_out[B] may be NULL. */
+int h4j_cpu_forward(int B, int Q, int C, const float* logits, const float* boxes,
+                    const int* offsets, const int* labels, const float* tboxes,
+                    const double* cfg, int* assign_out, double* matching_cost_out,
+                    double* terms_out, float* grad_logits, float* grad_boxes);
+
+/* ---- CUDA backend -------------------------------------------------------------------------- */
+/** 1 when the library was built with CUDA and at least one device is usable, else 0. */
+int h4j_cuda_available(void);
+/** Number of CUDA devices (0 with H4J_ERR_NO_DEVICE when none / no driver / no CUDA build). */
+int h4j_cuda_device_count(int* count_out);
+/** NUL-terminated name of device `device` into buf[buflen] (truncated if needed). */
+int h4j_cuda_device_name(int device, char* buf, int buflen);
+
+/** h4j_cpu_cost_blocks on the GPU, in float. All arrays are DEVICE pointers (cfg is a HOST
+ *  array); `stream` is a cudaStream_t (NULL = default stream). Asynchronous: returns after the
+ *  launch; launch errors are reported, errors during execution surface at the next sync. */
+int h4j_cuda_cost_blocks(int B, int Q, int C, const float* logits, const float* boxes,
+                         const int* offsets, const int* labels, const float* tboxes,
+                         const double* cfg, float* cost_out, void* stream);
+
+/** Convenience: the same on HOST arrays (validated like the CPU function; copies in and out,
+ *  synchronous). */
+int h4j_cuda_cost_blocks_host(int B, int Q, int C, const float* logits, const float* boxes,
+                              const int* offsets, const int* labels, const float* tboxes,
+                              const double* cfg, float* cost_out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HUNGARIAN4J_H */

@@ -1,0 +1,111 @@
+// hungarian4j — the CPU twin of the exact auction matcher.
+//
+// Runs the rounds of auction_rounds.h serially: every "parallel" loop of the block is a plain
+// loop, every per-person warp scan is one pass over the objects, atomics are plain compare-and-
+// store. Reductions are order-independent (min/max/count/keys), so the result is the same
+// matching the CUDA kernel (auction_kernel.cu) computes from the same costs.
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "hungarian4j/auction.h"
+#include "hungarian4j/auction_rounds.h"
+#include "internal.h"
+
+namespace h4j {
+namespace auction {
+
+/// The executor of the CPU twin: one "thread" that is the whole block.
+struct CpuExec {
+    bool leader() const { return true; }
+    void sync() const {}
+    template <class F>
+    void for_each(int count, F f) const {
+        for (int i = 0; i < count; ++i) f(i);
+    }
+    template <class P, class Scan, class Comb, class Done>
+    void for_each_warp(int count, P ident, Scan scan, Comb comb, Done done) const {
+        for (int k = 0; k < count; ++k) done(k, comb(ident, scan(k, 0, 1)));
+    }
+    template <class P, class Gen, class Comb>
+    P reduce(int count, P ident, Gen gen, Comb comb) const {
+        P a = ident;
+        for (int i = 0; i < count; ++i) a = comb(a, gen(i));
+        return a;
+    }
+    template <class Pred>
+    int compact(int count, Pred pred, int* list) const {
+        int c = 0;
+        for (int i = 0; i < count; ++i)
+            if (pred(i)) list[c++] = i;
+        return c;
+    }
+    template <class F>
+    int leader_int(F f) const {
+        return f();
+    }
+};
+
+namespace {
+
+/// Per-thread workspace (grows only; no allocation in steady state).
+std::vector<std::uint64_t>& cpu_workspace(std::size_t bytes) {
+    thread_local std::vector<std::uint64_t> ws;
+    const std::size_t words = (bytes + 7) / 8 + 2;
+    if (ws.size() < words) ws.resize(words);
+    return ws;
+}
+
+}  // namespace
+
+/// One problem (Q x M block). assign_q[Q], stats[kStatsLen] (may be NULL).
+void cpu_solve_block(int Q, int M, const float* block, int* assign_q, double* cost,
+                     int* stats) {
+    for (int q = 0; q < Q; ++q) assign_q[q] = -1;
+    State s;
+    std::memset(&s, 0, sizeof s);
+    orient(s, block, Q, M);
+    const int n = s.n, N = s.N;
+    Stats st;
+    if (n == 0) {
+        for (int k = 0; k < kStatsLen; ++k) st.v[k] = 0;
+        if (cost) *cost = 0.0;
+    } else {
+        std::vector<std::uint64_t>& ws = cpu_workspace(workspace_bytes(n, N));
+        carve(s, ws.data(), n, N);
+        orient(s, block, Q, M);
+        CpuExec x;
+        st = solve(x, s);
+        if (cost) *cost = matching_cost(s);
+        if (persons_are_targets(Q, M)) {
+            for (int i = 0; i < n; ++i) assign_q[s.asg[i]] = i;
+        } else {
+            for (int i = 0; i < n; ++i) assign_q[i] = s.asg[i];
+        }
+    }
+    if (stats)
+        for (int k = 0; k < kStatsLen; ++k) stats[k] = st.v[k];
+}
+
+}  // namespace auction
+}  // namespace h4j
+
+extern "C" int h4j_cpu_match_auction(int B, int Q, const int* offsets, const float* costs,
+                                     int* assign_out, double* matching_cost_out, int* stats_out) {
+    return h4j::guarded("h4j_cpu_match_auction", [&]() -> int {
+        if (int rc = h4j::validate_dims(B, Q, -1)) return rc;
+        long long T = 0;
+        if (int rc = h4j::validate_offsets(B, offsets, &T)) return rc;
+        if (int rc = h4j::require(assign_out, "assign_out")) return rc;
+        if (int rc = h4j::validate_costs(B, Q, offsets, costs)) return rc;
+        for (int b = 0; b < B; ++b) {
+            const int M = offsets[b + 1] - offsets[b];
+            const float* block = costs ? costs + (std::size_t)Q * (std::size_t)offsets[b] : nullptr;
+            h4j::auction::cpu_solve_block(Q, M, block, assign_out + (std::size_t)b * Q,
+                                          matching_cost_out ? matching_cost_out + b : nullptr,
+                                          stats_out ? stats_out + (std::size_t)b * H4J_AUCTION_STATS_LEN
+                                                    : nullptr);
+        }
+        return H4J_OK;
+    });
+}

@@ -1,0 +1,178 @@
+// hungarian4j — internal declarations shared by the C++ sources (and the CUDA sources).
+// Not part of the public API; nothing here is exported on purpose.
+#ifndef HUNGARIAN4J_INTERNAL_H
+#define HUNGARIAN4J_INTERNAL_H
+
+#include <mutex>
+#include <climits>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <vector>
+
+#include "hungarian4j/hd_math.h"
+#include "hungarian4j/hungarian4j.h"
+
+namespace h4j {
+
+// ---- errors (errors.cpp) ---------------------------------------------------------------------
+
+/// Sets this thread's last error to the printf-formatted message and returns `status`.
+int set_error(int status, const char* fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/// Clears this thread's last error.
+void clear_error();
+/// Shortest decimal text that reads back as the same float ("-0.1", "nan", "inf").
+/// Writes into buf[n] and returns buf.
+const char* fmt_float(float x, char* buf, std::size_t n);
+const char* fmt_double(double x, char* buf, std::size_t n);
+
+/// Runs `body` (returning a status) and turns any C++ exception into a status + message.
+template <typename F>
+int guarded(const char* fn, F&& body) noexcept {
+    try {
+        clear_error();
+        return body();
+    } catch (const std::bad_alloc&) {
+        return set_error(H4J_ERR_OUT_OF_MEMORY, "%s: out of host memory", fn);
+    } catch (...) {
+        return set_error(H4J_ERR_INTERNAL, "%s: unexpected internal exception", fn);
+    }
+}
+
+// ---- config and validation (validate.cpp) ----------------------------------------------------
+
+struct Config {
+    double cost_class = 1.0;
+    double cost_bbox = 5.0;
+    double cost_giou = 2.0;
+    bool log_prob = false;
+    double loss_ce = 1.0;
+    double loss_bbox = 5.0;
+    double loss_giou = 2.0;
+    double eos_coef = 0.1;
+    bool reduction_sum = false;
+};
+
+/// Parses and validates cfg (NULL = defaults).
+int parse_config(const double* cfg, Config* out);
+
+/// B >= 1, Q >= 1, C >= 2 (C < 0 skips the C check, for functions without logits).
+int validate_dims(int B, int Q, int C);
+/// offsets[B+1] monotone from 0; on success *T_out = offsets[B].
+int validate_offsets(int B, const int* offsets, long long* T_out);
+/// labels[T] in [0, C-1), tboxes[T*4] finite with w, h >= 0.
+int validate_targets(long long T, int C, const int* labels, const float* tboxes);
+/// logits[B*Q*C] finite; boxes[B*Q*4] finite with w, h >= 0.
+int validate_predictions(int B, int Q, int C, const float* logits, const float* boxes);
+/// costs[Q*T] finite.
+int validate_costs(int B, int Q, const int* offsets, const float* costs);
+/// assign[B*Q] a matching: entries in [-1, M_b), no target twice in one image.
+int validate_assign(int B, int Q, const int* offsets, const int* assign);
+/// ptr != NULL, else an INVALID_ARG naming it.
+int require(const void* ptr, const char* name);
+
+// ---- the problem and its per-image kernels ---------------------------------------------------
+
+struct Problem {
+    int B = 0, Q = 0, C = 0;
+    const float* logits = nullptr;
+    const float* boxes = nullptr;
+    const int* offsets = nullptr;
+    const int* labels = nullptr;
+    const float* tboxes = nullptr;
+    Config cfg;
+
+    int M(int b) const { return offsets[b + 1] - offsets[b]; }
+    const float* logits_of(int b) const { return logits + (std::size_t)b * Q * C; }
+    const float* boxes_of(int b) const { return boxes + (std::size_t)b * Q * 4; }
+};
+
+/// Reusable per-thread buffers of one image (grow only; no allocation in steady state).
+struct ImageWork {
+    std::vector<double> lse;    // [Q] log-sum-exp per query
+    std::vector<double> mx;     // [Q] row maximum
+    std::vector<double> inv_s;  // [Q] 1 / sum exp(l - max)
+    std::vector<double> ex;     // [Q*C] exp(l - max)
+    std::vector<hd::Corners<double>> tc;  // [M] target corners
+    std::vector<double> tarea;  // [M] target areas
+    std::vector<float> cost;    // [Q*M] cost block (forward only)
+    void ensure(int Q, int C, int M, std::size_t cost_len);
+};
+ImageWork& image_work();  // this thread's instance
+
+/// Softmax statistics of the Q rows of image b: w.lse, w.mx, w.inv_s and w.ex.
+void image_softmax(const Problem& p, int b, ImageWork& w);
+/// Cost block of image b (Q x M_b) into out, using the statistics of image_softmax.
+void image_cost(const Problem& p, int b, ImageWork& w, float* out);
+
+/// Per-image partial sums of the loss.
+struct ImageTerms {
+    double ce_num = 0;  // sum_q w(t) * nll
+    double l1 = 0;      // sum over matched of ||p - t||_1
+    double giou = 0;    // sum over matched of (1 - giou)
+};
+struct LossScales {
+    double ce = 0, bbox = 0, giou = 0;  // d total / d (per-element term)
+};
+/// Loss terms of image b for assign_b[Q]; gradients (scaled) when gl/gb are non-NULL.
+void image_loss(const Problem& p, int b, const int* assign_b, const ImageWork& w,
+                const LossScales& sc, float* gl, float* gb, ImageTerms* out);
+/// Global normalizers and gradient scales of the loss for the given numbers of matched and
+/// unmatched predictions (summed over the batch).
+struct LossNorm {
+    double weight_sum = 0;  // sum of w(t)
+    double num_boxes = 1;   // max(1, sum M_b)
+    LossScales scales;
+};
+LossNorm loss_norm(const Problem& p, long long matched, long long unmatched);
+/// Combines per-image terms (in image order) into terms_out[5].
+void finish_terms(const Problem& p, const LossNorm& n, const ImageTerms* per_image,
+                  double* terms_out);
+
+/// This thread's per-image terms buffer of at least B entries (grow only).
+std::vector<ImageTerms>& terms_scratch(int B);
+
+/// Exact LSAP of one Q x M float block (row-major); assign_q[Q] = column or -1; returns
+/// H4J_OK or an error status (message set). *match_cost = double sum of the matched costs.
+int lsap_block(int Q, int M, const float* block, int* assign_q, double* match_cost);
+
+// ---- parallelism (pool.cpp) ------------------------------------------------------------------
+
+/// Runs fn(ctx, i) for i in [0, n), on the persistent pool when it is free and the work is
+/// large enough, else serially on the calling thread. fn must not throw.
+void parallel_for_impl(int n, double work, void (*fn)(void*, int), void* ctx);
+
+template <typename F>
+void parallel_for(int n, double work, F& f) {
+    parallel_for_impl(
+        n, work, [](void* c, int i) { (*static_cast<F*>(c))(i); }, &f);
+}
+
+/// Remembers the lowest failing item index of a parallel loop (deterministic error report).
+struct FirstFailure {
+    std::mutex mu;
+    int first = INT_MAX;
+    int status = H4J_OK;
+    void mark(int i, int st) {
+        std::lock_guard<std::mutex> lk(mu);
+        if (i < first) {
+            first = i;
+            status = st;
+        }
+    }
+    bool any() {
+        std::lock_guard<std::mutex> lk(mu);
+        return first != INT_MAX;
+    }
+};
+
+/// Rough costs of the per-image stages, in "simple operations", for the serial/parallel choice.
+double estimate_work(const Problem& p, bool cost, bool match, bool loss);
+
+}  // namespace h4j
+
+#endif  // HUNGARIAN4J_INTERNAL_H

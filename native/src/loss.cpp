@@ -1,0 +1,153 @@
+// hungarian4j — DETR SetCriterion loss and its gradients for a fixed matching (CPU, double math).
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "hungarian4j/hd_math.h"
+#include "internal.h"
+
+namespace h4j {
+
+LossNorm loss_norm(const Problem& p, long long matched, long long unmatched) {
+    LossNorm n;
+    n.weight_sum = (double)matched + p.cfg.eos_coef * (double)unmatched;
+    const long long T = p.offsets[p.B];
+    n.num_boxes = T > 1 ? (double)T : 1.0;
+    if (p.cfg.reduction_sum) {
+        n.scales.ce = p.cfg.loss_ce;
+        n.scales.bbox = p.cfg.loss_bbox;
+        n.scales.giou = p.cfg.loss_giou;
+    } else {
+        n.scales.ce = n.weight_sum > 0 ? p.cfg.loss_ce / n.weight_sum : 0.0;
+        n.scales.bbox = p.cfg.loss_bbox / n.num_boxes;
+        n.scales.giou = p.cfg.loss_giou / n.num_boxes;
+    }
+    return n;
+}
+
+void finish_terms(const Problem& p, const LossNorm& n, const ImageTerms* per_image,
+                  double* terms_out) {
+    double ce = 0, l1 = 0, gi = 0;
+    for (int b = 0; b < p.B; ++b) {
+        ce += per_image[b].ce_num;
+        l1 += per_image[b].l1;
+        gi += per_image[b].giou;
+    }
+    if (!p.cfg.reduction_sum) {
+        ce = n.weight_sum > 0 ? ce / n.weight_sum : 0.0;
+        l1 /= n.num_boxes;
+        gi /= n.num_boxes;
+    }
+    terms_out[H4J_TERM_CE] = ce;
+    terms_out[H4J_TERM_BBOX] = l1;
+    terms_out[H4J_TERM_GIOU] = gi;
+    terms_out[H4J_TERM_TOTAL] = p.cfg.loss_ce * ce + p.cfg.loss_bbox * l1 + p.cfg.loss_giou * gi;
+    terms_out[H4J_TERM_NUM_BOXES] = n.num_boxes;
+}
+
+void image_loss(const Problem& p, int b, const int* assign_b, const ImageWork& w,
+                const LossScales& sc, float* gl, float* gb, ImageTerms* out) {
+    const int Q = p.Q, C = p.C, K = C - 1;
+    const float* L = p.logits_of(b);
+    const float* P = p.boxes_of(b);
+    const int* lab = p.labels + p.offsets[b];
+    const float* T = p.tboxes + (std::size_t)p.offsets[b] * 4;
+    const double eos = p.cfg.eos_coef;
+    ImageTerms acc;
+    for (int q = 0; q < Q; ++q) {
+        const int t = assign_b[q];
+        const int label = t >= 0 ? lab[t] : K;
+        const double wt = t >= 0 ? 1.0 : eos;
+        const float* row = L + (std::size_t)q * C;
+        acc.ce_num += wt * (w.lse[q] - (double)row[label]);
+        if (gl) {
+            float* g = gl + (std::size_t)q * C;
+            const double coef = sc.ce * wt;
+            if (coef == 0.0) {
+                std::memset(g, 0, sizeof(float) * (std::size_t)C);
+            } else {
+                const double* e = w.ex.data() + (std::size_t)q * C;
+                const double cs = coef * w.inv_s[q];
+                for (int c = 0; c < C; ++c) g[c] = (float)(cs * e[c]);
+                g[label] = (float)(cs * e[label] - coef);
+            }
+        }
+        const float* pb = P + (std::size_t)q * 4;
+        if (t >= 0) {
+            const float* tb = T + (std::size_t)t * 4;
+            if (gb) {
+                double d1[4], dg[4];
+                const double v1 = hd::l1_grad<double>(pb, tb, d1);
+                const double vg = hd::giou_grad<double>(pb, tb, dg);
+                acc.l1 += v1;
+                acc.giou += 1.0 - vg;
+                float* o = gb + (std::size_t)q * 4;
+                for (int k = 0; k < 4; ++k) o[k] = (float)(sc.bbox * d1[k] - sc.giou * dg[k]);
+            } else {
+                acc.l1 += hd::l1<double>(pb, tb);
+                acc.giou += 1.0 - hd::giou<double>(pb, tb);
+            }
+        } else if (gb) {
+            float* o = gb + (std::size_t)q * 4;
+            o[0] = o[1] = o[2] = o[3] = 0.0f;
+        }
+    }
+    *out = acc;
+}
+
+std::vector<ImageTerms>& terms_scratch(int B) {
+    thread_local std::vector<ImageTerms> v;
+    if (v.size() < (std::size_t)B) v.resize(B);
+    return v;
+}
+
+}  // namespace h4j
+
+extern "C" int h4j_cpu_loss(int B, int Q, int C, const float* logits, const float* boxes,
+                            const int* offsets, const int* labels, const float* tboxes,
+                            const double* cfg, const int* assign, double* terms_out,
+                            float* grad_logits, float* grad_boxes) {
+    using namespace h4j;
+    return guarded("h4j_cpu_loss", [&]() -> int {
+        Problem p;
+        long long T = 0;
+        if (int rc = validate_dims(B, Q, C)) return rc;
+        if (int rc = parse_config(cfg, &p.cfg)) return rc;
+        if (int rc = validate_offsets(B, offsets, &T)) return rc;
+        if (int rc = validate_targets(T, C, labels, tboxes)) return rc;
+        if (int rc = validate_predictions(B, Q, C, logits, boxes)) return rc;
+        if (int rc = validate_assign(B, Q, offsets, assign)) return rc;
+        if (int rc = require(terms_out, "terms_out")) return rc;
+        if ((grad_logits == nullptr) != (grad_boxes == nullptr))
+            return set_error(H4J_ERR_INVALID_ARG,
+                             "grad_logits and grad_boxes must be both NULL or both non-NULL");
+        p.B = B; p.Q = Q; p.C = C;
+        p.logits = logits; p.boxes = boxes; p.offsets = offsets; p.labels = labels;
+        p.tboxes = tboxes;
+        long long matched = 0;
+        const std::size_t BQ = (std::size_t)B * Q;
+        for (std::size_t i = 0; i < BQ; ++i) matched += assign[i] >= 0;
+        const LossNorm norm = loss_norm(p, matched, (long long)BQ - matched);
+        const bool grads = grad_logits != nullptr;
+        std::vector<ImageTerms>& per = terms_scratch(B);
+        FirstFailure fail;
+        auto body = [&](int b) {
+            try {
+                ImageWork& w = image_work();
+                w.ensure(Q, C, 0, 0);
+                image_softmax(p, b, w);
+                image_loss(p, b, assign + (std::size_t)b * Q, w, norm.scales,
+                           grads ? grad_logits + (std::size_t)b * Q * C : nullptr,
+                           grads ? grad_boxes + (std::size_t)b * Q * 4 : nullptr, &per[b]);
+            } catch (...) {
+                fail.mark(b, H4J_ERR_OUT_OF_MEMORY);
+            }
+        };
+        parallel_for(B, estimate_work(p, false, false, true), body);
+        if (fail.any())
+            return set_error(fail.status, "h4j_cpu_loss: image %d failed (%s)", fail.first,
+                             h4j_status_string(fail.status));
+        finish_terms(p, norm, per.data(), terms_out);
+        return H4J_OK;
+    });
+}

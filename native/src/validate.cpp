@@ -1,0 +1,223 @@
+// hungarian4j — argument validation with messages that name the argument and the index.
+#include <cmath>
+#include <cstring>
+#include <vector>
+
+#include "internal.h"
+
+namespace h4j {
+
+int require(const void* ptr, const char* name) {
+    if (ptr == nullptr) return set_error(H4J_ERR_INVALID_ARG, "%s is NULL", name);
+    return H4J_OK;
+}
+
+int parse_config(const double* cfg, Config* out) {
+    Config c;
+    if (cfg == nullptr) {
+        *out = c;
+        return H4J_OK;
+    }
+    static const char* const names[H4J_CFG_LEN] = {
+        "cost_class", "cost_bbox", "cost_giou", "class_cost", "loss_ce_weight",
+        "loss_bbox_weight", "loss_giou_weight", "eos_coef", "reduction", "reserved",
+        "reserved", "reserved", "reserved", "reserved", "reserved", "reserved"};
+    char buf[48];
+    for (int i = 0; i < H4J_CFG_LEN; ++i) {
+        if (!std::isfinite(cfg[i]))
+            return set_error(H4J_ERR_NON_FINITE, "cfg[%d] (%s) is %s; must be finite", i,
+                             names[i], fmt_double(cfg[i], buf, sizeof buf));
+    }
+    const int weights[] = {H4J_CFG_COST_CLASS, H4J_CFG_COST_BBOX, H4J_CFG_COST_GIOU,
+                           H4J_CFG_LOSS_CE,    H4J_CFG_LOSS_BBOX, H4J_CFG_LOSS_GIOU,
+                           H4J_CFG_EOS_COEF};
+    for (int i : weights) {
+        if (cfg[i] < 0)
+            return set_error(H4J_ERR_INVALID_ARG, "cfg[%d] (%s) is %s; must be >= 0", i,
+                             names[i], fmt_double(cfg[i], buf, sizeof buf));
+    }
+    const double cc = cfg[H4J_CFG_CLASS_COST];
+    if (cc != H4J_CLASS_COST_PROB && cc != H4J_CLASS_COST_LOG_PROB)
+        return set_error(H4J_ERR_INVALID_ARG,
+                         "cfg[%d] (class_cost) is %s; must be 0 (prob) or 1 (log_prob)",
+                         H4J_CFG_CLASS_COST, fmt_double(cc, buf, sizeof buf));
+    const double red = cfg[H4J_CFG_REDUCTION];
+    if (red != H4J_REDUCTION_DETR && red != H4J_REDUCTION_SUM)
+        return set_error(H4J_ERR_INVALID_ARG,
+                         "cfg[%d] (reduction) is %s; must be 0 (detr) or 1 (sum)",
+                         H4J_CFG_REDUCTION, fmt_double(red, buf, sizeof buf));
+    for (int i = H4J_CFG_REDUCTION + 1; i < H4J_CFG_LEN; ++i) {
+        if (cfg[i] != 0)
+            return set_error(H4J_ERR_INVALID_ARG,
+                             "cfg[%d] is %s; reserved for an extension this library version "
+                             "(%d) does not implement, must be 0",
+                             i, fmt_double(cfg[i], buf, sizeof buf), H4J_VERSION);
+    }
+    c.cost_class = cfg[H4J_CFG_COST_CLASS];
+    c.cost_bbox = cfg[H4J_CFG_COST_BBOX];
+    c.cost_giou = cfg[H4J_CFG_COST_GIOU];
+    c.log_prob = cc == H4J_CLASS_COST_LOG_PROB;
+    c.loss_ce = cfg[H4J_CFG_LOSS_CE];
+    c.loss_bbox = cfg[H4J_CFG_LOSS_BBOX];
+    c.loss_giou = cfg[H4J_CFG_LOSS_GIOU];
+    c.eos_coef = cfg[H4J_CFG_EOS_COEF];
+    c.reduction_sum = red == H4J_REDUCTION_SUM;
+    *out = c;
+    return H4J_OK;
+}
+
+int validate_dims(int B, int Q, int C) {
+    if (B < 1) return set_error(H4J_ERR_INVALID_ARG, "B is %d; must be >= 1", B);
+    if (Q < 1) return set_error(H4J_ERR_INVALID_ARG, "Q is %d; must be >= 1", Q);
+    if (C >= 0 && C < 2)
+        return set_error(H4J_ERR_INVALID_ARG,
+                         "C is %d; must be >= 2 (K real classes plus no-object, K >= 1)", C);
+    // every flat index must fit in 63 bits, and B*Q in an int (assignments are int[B*Q])
+    if ((long long)B * Q > 0x7fffffffLL)
+        return set_error(H4J_ERR_INVALID_ARG, "B*Q is %lld; must be < 2^31", (long long)B * Q);
+    return H4J_OK;
+}
+
+int validate_offsets(int B, const int* offsets, long long* T_out) {
+    if (int rc = require(offsets, "offsets")) return rc;
+    if (offsets[0] != 0)
+        return set_error(H4J_ERR_INVALID_ARG, "offsets[0] is %d; must be 0", offsets[0]);
+    for (int b = 0; b < B; ++b) {
+        if (offsets[b + 1] < offsets[b])
+            return set_error(H4J_ERR_INVALID_ARG,
+                             "offsets[%d] is %d; must be >= offsets[%d] = %d (targets of "
+                             "image %d cannot be a negative count)",
+                             b + 1, offsets[b + 1], b, offsets[b], b);
+    }
+    *T_out = offsets[B];
+    return H4J_OK;
+}
+
+namespace {
+
+// True when every x[i] is finite: no exponent field all ones. Integer-only, so it vectorizes.
+bool all_finite(const float* x, std::size_t n) {
+    std::uint32_t bad = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        std::uint32_t u;
+        std::memcpy(&u, x + i, sizeof u);
+        bad |= (std::uint32_t)((u & 0x7f800000u) == 0x7f800000u);
+    }
+    return bad == 0;
+}
+
+std::size_t first_non_finite(const float* x, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+        if (!std::isfinite(x[i])) return i;
+    return n;
+}
+
+const char* const kSide[4] = {"", "", "width", "height"};
+
+}  // namespace
+
+int validate_targets(long long T, int C, const int* labels, const float* tboxes) {
+    if (T > 0) {
+        if (int rc = require(labels, "labels")) return rc;
+        if (int rc = require(tboxes, "target_boxes")) return rc;
+    }
+    char buf[48];
+    for (long long t = 0; t < T; ++t) {
+        if (labels[t] < 0 || labels[t] >= C - 1)
+            return set_error(H4J_ERR_INVALID_ARG, "labels[%lld] is %d; must be in [0, %d)", t,
+                             labels[t], C - 1);
+    }
+    const std::size_t n = (std::size_t)T * 4;
+    if (!all_finite(tboxes, n)) {
+        std::size_t i = first_non_finite(tboxes, n);
+        return set_error(H4J_ERR_NON_FINITE, "target_boxes[%zu][%zu] is %s; must be finite",
+                         i / 4, i % 4, fmt_float(tboxes[i], buf, sizeof buf));
+    }
+    for (std::size_t i = 0; i < n; i += 4) {
+        for (int k = 2; k < 4; ++k) {
+            if (!(tboxes[i + k] >= 0.0f))
+                return set_error(H4J_ERR_INVALID_ARG,
+                                 "target_boxes[%zu][%d] is %s; %s must be >= 0", i / 4, k,
+                                 fmt_float(tboxes[i + k], buf, sizeof buf), kSide[k]);
+        }
+    }
+    return H4J_OK;
+}
+
+int validate_predictions(int B, int Q, int C, const float* logits, const float* boxes) {
+    if (int rc = require(logits, "pred_logits")) return rc;
+    if (int rc = require(boxes, "pred_boxes")) return rc;
+    char buf[48];
+    const std::size_t nl = (std::size_t)B * Q * C;
+    if (!all_finite(logits, nl)) {
+        std::size_t i = first_non_finite(logits, nl);
+        const std::size_t row = i / C;
+        return set_error(H4J_ERR_NON_FINITE, "pred_logits[%zu][%zu][%zu] is %s; must be finite",
+                         row / Q, row % Q, i % C, fmt_float(logits[i], buf, sizeof buf));
+    }
+    const std::size_t nb = (std::size_t)B * Q * 4;
+    if (!all_finite(boxes, nb)) {
+        std::size_t i = first_non_finite(boxes, nb);
+        const std::size_t row = i / 4;
+        return set_error(H4J_ERR_NON_FINITE, "pred_boxes[%zu][%zu][%zu] is %s; must be finite",
+                         row / Q, row % Q, i % 4, fmt_float(boxes[i], buf, sizeof buf));
+    }
+    for (std::size_t i = 0; i < nb; i += 4) {
+        for (int k = 2; k < 4; ++k) {
+            if (!(boxes[i + k] >= 0.0f)) {
+                const std::size_t row = i / 4;
+                return set_error(H4J_ERR_INVALID_ARG,
+                                 "pred_boxes[%zu][%zu][%d] is %s; %s must be >= 0", row / Q,
+                                 row % Q, k, fmt_float(boxes[i + k], buf, sizeof buf),
+                                 kSide[k]);
+            }
+        }
+    }
+    return H4J_OK;
+}
+
+int validate_costs(int B, int Q, const int* offsets, const float* costs) {
+    const std::size_t n = (std::size_t)Q * (std::size_t)offsets[B];
+    if (n == 0) return H4J_OK;
+    if (int rc = require(costs, "costs")) return rc;
+    if (all_finite(costs, n)) return H4J_OK;
+    const std::size_t i = first_non_finite(costs, n);
+    // locate the block
+    int b = 0;
+    while ((std::size_t)Q * offsets[b + 1] <= i) ++b;
+    const int M = offsets[b + 1] - offsets[b];
+    const std::size_t local = i - (std::size_t)Q * offsets[b];
+    char buf[48];
+    return set_error(H4J_ERR_NON_FINITE, "costs[%d][%zu][%zu] is %s; must be finite", b,
+                     local / M, local % M, fmt_float(costs[i], buf, sizeof buf));
+}
+
+int validate_assign(int B, int Q, const int* offsets, const int* assign) {
+    if (int rc = require(assign, "assign")) return rc;
+    thread_local std::vector<int> owner;
+    for (int b = 0; b < B; ++b) {
+        const int M = offsets[b + 1] - offsets[b];
+        if ((int)owner.size() < M) owner.resize(M);
+        std::fill(owner.begin(), owner.begin() + M, -1);
+        const int* a = assign + (std::size_t)b * Q;
+        for (int q = 0; q < Q; ++q) {
+            const int j = a[q];
+            if (j < -1 || j >= M)
+                return set_error(H4J_ERR_INVALID_ARG,
+                                 "assign[%d][%d] is %d; must be -1 or a target of image %d in "
+                                 "[0, %d)",
+                                 b, q, j, b, M);
+            if (j >= 0) {
+                if (owner[j] >= 0)
+                    return set_error(H4J_ERR_INVALID_ARG,
+                                     "assign[%d][%d] is %d; target %d of image %d is already "
+                                     "matched to query %d",
+                                     b, q, j, j, b, owner[j]);
+                owner[j] = q;
+            }
+        }
+    }
+    return H4J_OK;
+}
+
+}  // namespace h4j
