@@ -109,9 +109,13 @@ private:
     int pending_ = 0;
 };
 
+// Queried once: hardware_concurrency() reads /sys on every call (microseconds).
 int hardware_threads() {
-    const unsigned hc = std::thread::hardware_concurrency();
-    return hc == 0 ? 1 : (int)std::min(hc, 256u);
+    static const int n = [] {
+        const unsigned hc = std::thread::hardware_concurrency();
+        return hc == 0 ? 1 : (int)std::min(hc, 256u);
+    }();
+    return n;
 }
 
 Pool& pool() {

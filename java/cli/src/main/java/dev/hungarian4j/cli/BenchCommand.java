@@ -1,0 +1,133 @@
+package dev.hungarian4j.cli;
+
+import dev.hungarian4j.BackendKind;
+import dev.hungarian4j.BackendStatus;
+import dev.hungarian4j.Backends;
+import dev.hungarian4j.InvalidInputException;
+import dev.hungarian4j.MatcherKind;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code hungarian4j bench}: times the pipeline stages (cost, match, loss, total) on seeded DETR-like batches,
+ * for one size ({@code --batch --queries --classes --targets}) or several ({@code --sizes 8x100x91x10,...}),
+ * on one backend or on every usable one ({@code --backend all}). {@code --json} prints CONTRACT.md's bench JSON
+ * (an array when there are several results); otherwise a table. With several runs, a progress line per run goes
+ * to standard error.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Times cost, match, loss and total on generated DETR-like batches.",
+            "--backend also accepts all: every backend usable here."})
+public final class BenchCommand implements Callable<Integer> {
+    private final CliContext ctx;
+    @Mixin
+    BackendOption backend;
+    @Mixin
+    MatcherOption matcher;
+    @Option(names = "--batch", paramLabel = "B", description = "images per batch (default 8)")
+    Integer batch;
+    @Option(names = "--queries", paramLabel = "Q", description = "queries per image (default 100)")
+    Integer queries;
+    @Option(names = "--classes", paramLabel = "K", description = "real classes (default 91)")
+    Integer classes;
+    @Option(names = "--targets", paramLabel = "M", description = "targets per image (default 10)")
+    Integer targets;
+    @Option(names = "--sizes", paramLabel = "BxQxKxM[,...]",
+            description = "several sizes instead of --batch/--queries/--classes/--targets, e.g. 8x100x91x10,64x100x91x20")
+    String sizes;
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "50", description = "timed runs per stage (default ${DEFAULT-VALUE})")
+    int iterations;
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "10", description = "warm-up runs per stage (default ${DEFAULT-VALUE})")
+    int warmup;
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = "seed of the generated batches (default ${DEFAULT-VALUE})")
+    long seed;
+    @Option(names = "--json", description = "print CONTRACT.md's bench JSON instead of a table")
+    boolean json;
+
+    /** @param ctx the invocation's streams */
+    public BenchCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        if (iterations < 1) {
+            throw new InvalidInputException("--iterations", "is " + iterations + "; must be >= 1");
+        }
+        if (warmup < 0) {
+            throw new InvalidInputException("--warmup", "is " + warmup + "; must be >= 0");
+        }
+        MatcherKind matcherKind = matcher.kind();
+        List<BackendKind> kinds = backends();
+        List<BenchSize> sizeList = sizes();
+        BenchRunner runner = new BenchRunner(warmup, iterations, seed);
+        List<BenchResult> results = new ArrayList<>();
+        int runs = kinds.size() * sizeList.size();
+        int n = 0;
+        for (BenchSize size : sizeList) {
+            for (BackendKind kind : kinds) {
+                n++;
+                if (runs > 1) {
+                    ctx.err().printf(Locale.ROOT, "bench: [%d/%d] %s %s%n", n, runs, kind.cliName(), size);
+                    ctx.err().flush();
+                }
+                results.add(runner.run(kind, matcherKind, size));
+            }
+        }
+        if (json) {
+            BenchReport.writeJson(ctx.out(), results);
+        } else {
+            BenchReport.writeTable(ctx.out(), results, warmup, iterations);
+        }
+        return ErrorReporter.OK;
+    }
+
+    private List<BackendKind> backends() {
+        List<BackendKind> kinds = new ArrayList<>();
+        if (backend.isAll()) {
+            for (BackendStatus s : Backends.statuses()) {
+                if (s.available()) {
+                    kinds.add(s.kind());
+                }
+            }
+        } else {
+            BackendKind kind = backend.kind();
+            Backends.select(kind); // an unusable requested backend is an error before any work
+            kinds.add(kind);
+        }
+        return kinds;
+    }
+
+    private List<BenchSize> sizes() {
+        List<BenchSize> list = new ArrayList<>();
+        if (sizes != null) {
+            if (batch != null || queries != null || classes != null || targets != null) {
+                throw new InvalidInputException("--sizes", "cannot be combined with --batch, --queries, --classes "
+                        + "or --targets");
+            }
+            String[] parts = sizes.split(",", -1);
+            for (int i = 0; i < parts.length; i++) {
+                list.add(BenchSize.parse(parts[i], "--sizes[" + i + "]"));
+            }
+        } else {
+            BenchSize size = new BenchSize(atLeast("--batch", batch, 8, 1), atLeast("--queries", queries, 100, 1),
+                    atLeast("--classes", classes, 91, 1), atLeast("--targets", targets, 10, 0));
+            list.add(size.validate("--batch/--queries/--classes/--targets"));
+        }
+        return list;
+    }
+
+    private static int atLeast(String option, Integer value, int dflt, int min) {
+        int v = value == null ? dflt : value;
+        if (v < min) {
+            throw new InvalidInputException(option, "is " + v + "; must be >= " + min);
+        }
+        return v;
+    }
+}

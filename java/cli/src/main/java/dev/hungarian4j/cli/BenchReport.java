@@ -1,0 +1,82 @@
+package dev.hungarian4j.cli;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Prints benchmark results: as CONTRACT.md's bench JSON ({@code {"backend", "batch", "queries", "classes",
+ * "targets", "median_us": {cost, match, loss, total}, "p90_us": {...}}}; one object for one result, an array of
+ * them for several), or as a human-readable table.
+ */
+final class BenchReport {
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .build();
+
+    private BenchReport() {
+    }
+
+    /** Writes the results as JSON: an object when there is one, else an array. */
+    static void writeJson(OutputStream out, List<BenchResult> results) {
+        try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            if (results.size() == 1) {
+                writeOne(g, results.get(0));
+            } else {
+                g.writeStartArray();
+                for (BenchResult r : results) {
+                    writeOne(g, r);
+                }
+                g.writeEndArray();
+            }
+            g.writeRaw('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the output", e);
+        }
+    }
+
+    private static void writeOne(JsonGenerator g, BenchResult r) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("backend", r.backend());
+        g.writeNumberField("batch", r.size().batch());
+        g.writeNumberField("queries", r.size().queries());
+        g.writeNumberField("classes", r.size().classes());
+        g.writeNumberField("targets", r.size().targets());
+        writeStages(g, "median_us", r.medianUs());
+        writeStages(g, "p90_us", r.p90Us());
+        g.writeEndObject();
+    }
+
+    private static void writeStages(JsonGenerator g, String name, double[] v) throws IOException {
+        g.writeObjectFieldStart(name);
+        for (int s = 0; s < BenchResult.STAGES.length; s++) {
+            g.writeNumberField(BenchResult.STAGES[s], v[s]);
+        }
+        g.writeEndObject();
+    }
+
+    /** Writes the results as an aligned table, times in microseconds (median / p90). */
+    static void writeTable(PrintStream out, List<BenchResult> results, int warmup, int iterations) {
+        out.printf(Locale.ROOT, "times per whole batch in microseconds, median / p90 of %d runs after %d warm-up runs%n",
+                iterations, warmup);
+        out.printf(Locale.ROOT, "%-7s %-8s %16s %21s %21s %21s %21s%n", "backend", "matcher", "BxQxKxM", "cost",
+                "match", "loss", "total");
+        for (BenchResult r : results) {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-7s %-8s %16s", r.backend(),
+                    r.matcher(), r.size()));
+            for (int s = 0; s < BenchResult.STAGES.length; s++) {
+                sb.append(String.format(Locale.ROOT, " %21s",
+                        String.format(Locale.ROOT, "%.1f / %.1f", r.medianUs()[s], r.p90Us()[s])));
+            }
+            out.println(sb);
+        }
+    }
+}

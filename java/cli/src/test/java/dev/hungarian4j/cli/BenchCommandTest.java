@@ -1,0 +1,69 @@
+package dev.hungarian4j.cli;
+
+import dev.hungarian4j.BackendStatus;
+import dev.hungarian4j.Backends;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code bench}: the contract's JSON shape, sizes lists, every backend, the table (no timing assertions). */
+class BenchCommandTest {
+    private static final List<String> KEYS = List.of("backend", "batch", "queries", "classes", "targets",
+            "median_us", "p90_us");
+    private static final List<String> STAGES = List.of("cost", "match", "loss", "total");
+
+    private static void checkResult(Map<String, Object> o, String backend, int b, int q, int k, int m) {
+        assertEquals(KEYS, List.copyOf(o.keySet()));
+        assertEquals(backend, o.get("backend"));
+        assertEquals(b, JsonTree.num(o.get("batch")));
+        assertEquals(q, JsonTree.num(o.get("queries")));
+        assertEquals(k, JsonTree.num(o.get("classes")));
+        assertEquals(m, JsonTree.num(o.get("targets")));
+        for (String key : List.of("median_us", "p90_us")) {
+            Map<String, Object> t = JsonTree.obj(o.get(key));
+            assertEquals(STAGES, List.copyOf(t.keySet()), key);
+            for (String s : STAGES) {
+                double v = JsonTree.num(t.get(s));
+                assertTrue(v >= 0 && Double.isFinite(v), key + "." + s + " = " + v);
+            }
+        }
+    }
+
+    @Test
+    void jsonIsTheContractObject() {
+        CliRun.Result r = CliRun.run("bench", "--batch", "2", "--queries", "10", "--classes", "5", "--targets", "3",
+                "--backend", "jvm", "--iterations", "3", "--warmup", "1", "--json");
+        assertEquals(0, r.exit(), r::toString);
+        assertEquals("", r.err(), "no progress line for a single run");
+        checkResult(JsonTree.obj(JsonTree.parse(r.out())), "jvm", 2, 10, 5, 3);
+    }
+
+    @Test
+    void sizesAndAllBackendsGiveAnArray() {
+        long available = Backends.statuses().stream().filter(BackendStatus::available).count();
+        CliRun.Result r = CliRun.run("bench", "--sizes", "1x6x4x2,2x5x3x7", "--backend", "all", "--iterations", "2",
+                "--warmup", "0", "--json", "--seed", "7");
+        assertEquals(0, r.exit(), r::toString);
+        List<Object> a = JsonTree.arr(JsonTree.parse(r.out()));
+        assertEquals(2 * available, a.size());
+        Map<String, Object> first = JsonTree.obj(a.get(0));
+        checkResult(first, (String) first.get("backend"), 1, 6, 4, 2);
+        Map<String, Object> last = JsonTree.obj(a.get(a.size() - 1));
+        checkResult(last, (String) last.get("backend"), 2, 5, 3, 7);
+        assertTrue(r.err().contains("bench: [1/" + 2 * available + "]"), "progress on stderr: " + r);
+    }
+
+    @Test
+    void tableWithoutJson() {
+        CliRun.Result r = CliRun.run("bench", "--sizes", "1x4x2x0", "--backend", "jvm", "--iterations", "1",
+                "--warmup", "0");
+        assertEquals(0, r.exit(), r::toString);
+        for (String s : List.of("backend", "cost", "match", "loss", "total", "jvm", "1x4x2x0")) {
+            assertTrue(r.out().contains(s), s + " in " + r);
+        }
+    }
+}
