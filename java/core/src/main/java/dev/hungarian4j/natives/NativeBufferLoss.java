@@ -47,31 +47,14 @@ public final class NativeBufferLoss {
     public LossTerms forward(int batch, int queries, int numLogits, FloatBuffer logits, FloatBuffer boxes,
             IntBuffer offsets, IntBuffer labels, FloatBuffer targetBoxes, IntBuffer assignOut,
             DoubleBuffer matchingCostOut, FloatBuffer gradLogits, FloatBuffer gradBoxes) {
-        checkDims(batch, queries, numLogits);
-        long rows = (long) batch * queries;
-        requireDirect("offsets", offsets, batch + 1L);
-        int t = offsets.get(offsets.position() + batch);
-        if (t < 0) {
-            throw new InvalidInputException("offsets[" + batch + "]", "is " + t + "; must be >= 0");
-        }
-        requireDirect("pred_logits", logits, rows * numLogits);
-        requireDirect("pred_boxes", boxes, rows * 4);
-        requireDirect("labels", labels, t);
-        requireDirect("target_boxes", targetBoxes, 4L * t);
-        requireDirect("assign_out", assignOut, rows);
-        if (matchingCostOut != null) {
-            requireDirect("matching_cost_out", matchingCostOut, batch);
-        }
-        checkGradPair(gradLogits, gradBoxes);
-        if (gradLogits != null) {
-            requireDirect("grad_logits", gradLogits, rows * numLogits);
-            requireDirect("grad_boxes", gradBoxes, rows * 4);
-        }
-        return forward(batch, queries, numLogits, new FloatPointer(logits), new FloatPointer(boxes),
-                new IntPointer(offsets), new IntPointer(labels), new FloatPointer(targetBoxes), new IntPointer(assignOut),
-                matchingCostOut == null ? null : new DoublePointer(matchingCostOut),
-                gradLogits == null ? null : new FloatPointer(gradLogits),
-                gradBoxes == null ? null : new FloatPointer(gradBoxes), t);
+        // a pointer over a direct buffer shares its memory, position and limit: the pointer checks apply
+        return forward(batch, queries, numLogits, new FloatPointer(direct("pred_logits", logits)),
+                new FloatPointer(direct("pred_boxes", boxes)), new IntPointer(direct("offsets", offsets)),
+                new IntPointer(direct("labels", labels)), new FloatPointer(direct("target_boxes", targetBoxes)),
+                new IntPointer(direct("assign_out", assignOut)),
+                matchingCostOut == null ? null : new DoublePointer(direct("matching_cost_out", matchingCostOut)),
+                gradLogits == null ? null : new FloatPointer(direct("grad_logits", gradLogits)),
+                gradBoxes == null ? null : new FloatPointer(direct("grad_boxes", gradBoxes)));
     }
 
     /**
@@ -102,13 +85,6 @@ public final class NativeBufferLoss {
             requirePointer("grad_logits", gradLogits, rows * numLogits);
             requirePointer("grad_boxes", gradBoxes, rows * 4);
         }
-        return forward(batch, queries, numLogits, logits, boxes, offsets, labels, targetBoxes, assignOut,
-                matchingCostOut, gradLogits, gradBoxes, t);
-    }
-
-    private LossTerms forward(int batch, int queries, int numLogits, FloatPointer logits, FloatPointer boxes,
-            IntPointer offsets, IntPointer labels, FloatPointer targetBoxes, IntPointer assignOut,
-            DoublePointer matchingCostOut, FloatPointer gradLogits, FloatPointer gradBoxes, int t) {
         double[] terms = new double[5];
         try (DoublePointer pcfg = new DoublePointer(cfg); DoublePointer pterms = new DoublePointer(5)) {
             NativeStatus.check(NativeLibrary.h4j_cpu_forward(batch, queries, numLogits, logits, boxes, offsets, labels,
@@ -137,16 +113,14 @@ public final class NativeBufferLoss {
         }
     }
 
-    private static void requireDirect(String name, Buffer b, long needed) {
+    private static <B extends Buffer> B direct(String name, B b) {
         if (b == null) {
             throw new InvalidInputException(name, "is null");
         }
         if (!b.isDirect()) {
             throw new InvalidInputException(name, "is a heap buffer; use a direct buffer or the float[] API");
         }
-        if (b.remaining() < needed) {
-            throw new InvalidInputException(name, "has " + b.remaining() + " elements remaining; needs " + needed);
-        }
+        return b;
     }
 
     private static void requirePointer(String name, Pointer p, long needed) {
