@@ -3,12 +3,13 @@
 // One launch covers all ragged blocks: one warp per prediction row (b, q). The warp reduces the
 // row's logits to (max, sum exp) with shuffles, then its lanes stride over the image's targets
 // and write C[q, j] = cost_class * class_cost + cost_bbox * L1 + cost_giou * (-GIoU) at
-// cost[Q*offsets[b] + q*M_b + j]. No host sync, no workspace.
+// cost[Q*offsets[b] + q*M_b + j]. No host sync, no workspace. In the device-resident pipeline
+// (forward_cuda.cu) the same kernel also publishes the checked offsets for the matcher.
 #ifdef H4J_WITH_CUDA
 
 #include <cstdint>
 
-#include "cuda_common.cuh"
+#include "kernels.cuh"
 #include "hungarian4j/hd_math.h"
 
 namespace h4j {
@@ -17,19 +18,15 @@ namespace {
 
 constexpr int kWarpsPerBlock = 4;
 
-struct CostParams {
-    int B, Q, C;
-    const float* logits;
-    const float* boxes;
-    const int* offsets;
-    const int* labels;
-    const float* tboxes;
-    float w_class, w_bbox, w_giou;
-    int log_prob;
-    float* out;
-};
-
 __global__ void __launch_bounds__(kWarpsPerBlock * 32) cost_blocks_kernel(CostParams p) {
+    // Pipeline mode: publish the offsets the matcher must use (zeros when the device-side
+    // checks failed, so nothing downstream reads out of bounds), then stop if they failed.
+    if (p.guard) {
+        const int bad = *p.guard;
+        const long long gid = (long long)blockIdx.x * blockDim.x + threadIdx.x;
+        if (gid <= p.B) p.offs_out[gid] = bad ? 0 : p.offsets[gid];
+        if (bad) return;
+    }
     const long long row = (long long)blockIdx.x * kWarpsPerBlock + (threadIdx.x >> 5);
     const int lane = threadIdx.x & 31;
     if (row >= (long long)p.B * p.Q) return;  // whole warp exits together
@@ -64,6 +61,16 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32) cost_blocks_kernel(CostPa
     }
 }
 
+// Device buffer freed on scope exit.
+struct DeviceBuffer {
+    void* ptr = nullptr;
+    ~DeviceBuffer() {
+        if (ptr) cudaFree(ptr);
+    }
+};
+
+}  // namespace
+
 // Launcher: grid sizing and the error check after the launch.
 int launch_cost_blocks(const CostParams& prm, cudaStream_t stream) {
     const long long rows = (long long)prm.B * prm.Q;
@@ -76,7 +83,7 @@ int launch_cost_blocks(const CostParams& prm, cudaStream_t stream) {
     return H4J_OK;
 }
 
-CostParams make_params(int B, int Q, int C, const float* logits, const float* boxes,
+CostParams make_cost_params(int B, int Q, int C, const float* logits, const float* boxes,
                        const int* offsets, const int* labels, const float* tboxes,
                        const Config& cfg, float* cost_out) {
     CostParams prm;
@@ -93,18 +100,11 @@ CostParams make_params(int B, int Q, int C, const float* logits, const float* bo
     prm.w_giou = (float)cfg.cost_giou;
     prm.log_prob = cfg.log_prob ? 1 : 0;
     prm.out = cost_out;
+    prm.guard = nullptr;
+    prm.offs_out = nullptr;
     return prm;
 }
 
-// Device buffer freed on scope exit.
-struct DeviceBuffer {
-    void* ptr = nullptr;
-    ~DeviceBuffer() {
-        if (ptr) cudaFree(ptr);
-    }
-};
-
-}  // namespace
 }  // namespace cuda
 }  // namespace h4j
 
@@ -113,6 +113,7 @@ extern "C" int h4j_cuda_cost_blocks(int B, int Q, int C, const float* logits, co
                                     const double* cfg, float* cost_out, void* stream) {
     using namespace h4j;
     return guarded("h4j_cuda_cost_blocks", [&]() -> int {
+        if (int rc = cuda::require_device()) return rc;  // first: no pointer is touched without a device
         Config c;
         if (int rc = validate_dims(B, Q, C)) return rc;
         if (int rc = parse_config(cfg, &c)) return rc;
@@ -122,7 +123,7 @@ extern "C" int h4j_cuda_cost_blocks(int B, int Q, int C, const float* logits, co
         if (int rc = require(cost_out, "cost_out")) return rc;
         // labels / tboxes may be NULL only when there are no targets (not checkable here).
         const cuda::CostParams prm =
-            cuda::make_params(B, Q, C, logits, boxes, offsets, labels, tboxes, c, cost_out);
+            cuda::make_cost_params(B, Q, C, logits, boxes, offsets, labels, tboxes, c, cost_out);
         return cuda::launch_cost_blocks(prm, static_cast<cudaStream_t>(stream));
     });
 }
@@ -133,6 +134,7 @@ extern "C" int h4j_cuda_cost_blocks_host(int B, int Q, int C, const float* logit
                                          const double* cfg, float* cost_out) {
     using namespace h4j;
     return guarded("h4j_cuda_cost_blocks_host", [&]() -> int {
+        if (int rc = cuda::require_device()) return rc;  // first: no pointer is touched without a device
         Config c;
         long long T = 0;
         if (int rc = validate_dims(B, Q, C)) return rc;
@@ -142,7 +144,6 @@ extern "C" int h4j_cuda_cost_blocks_host(int B, int Q, int C, const float* logit
         if (int rc = validate_predictions(B, Q, C, logits, boxes)) return rc;
         if (T > 0)
             if (int rc = require(cost_out, "cost_out")) return rc;
-        if (int rc = cuda::require_device()) return rc;
         if (T == 0) return H4J_OK;
 
         // one allocation, 256-byte aligned sections
@@ -182,7 +183,7 @@ extern "C" int h4j_cuda_cost_blocks_host(int B, int Q, int C, const float* logit
             if (e != cudaSuccess) return cuda::fail(e, "cudaMemcpy to device");
         }
         const cuda::CostParams prm =
-            cuda::make_params(B, Q, C, d_logits, d_boxes, d_off, d_lab, d_tb, c, d_cost);
+            cuda::make_cost_params(B, Q, C, d_logits, d_boxes, d_off, d_lab, d_tb, c, d_cost);
         if (int rc = cuda::launch_cost_blocks(prm, nullptr)) return rc;
         e = cudaMemcpy(cost_out, d_cost, n_cost, cudaMemcpyDeviceToHost);  // syncs
         if (e != cudaSuccess) return cuda::fail(e, "cost_blocks_kernel or cudaMemcpy to host");

@@ -37,6 +37,39 @@ int h4j_cuda_cost_blocks_host(int B, int Q, int C, const float* logits, const fl
     return no_cuda();
 }
 
+int h4j_cuda_loss_workspace_size(int, int, int, size_t* bytes_out) {
+    if (bytes_out) *bytes_out = 0;
+    return no_cuda();
+}
+
+int h4j_cuda_loss(int, int, int, const float*, const float*, const int*, const int*,
+                  const float*, const double*, const int*, void*, size_t, double*, float*,
+                  float*, void*) {
+    return no_cuda();
+}
+
+int h4j_cuda_forward_workspace_size(int, int, int, int, int, size_t* bytes_out) {
+    if (bytes_out) *bytes_out = 0;
+    return no_cuda();
+}
+
+int h4j_cuda_forward(int, int, int, int, const float*, const float*, const int*, const int*,
+                     const float*, const double*, void*, size_t, int*, double*, double*, float*,
+                     float*, int*, void*) {
+    return no_cuda();
+}
+
+int h4j_cuda_loss_host(int, int, int, const float*, const float*, const int*, const int*,
+                       const float*, const double*, const int*, double*, float*, float*) {
+    return no_cuda();
+}
+
+int h4j_cuda_forward_host(int, int, int, const float*, const float*, const int*, const int*,
+                          const float*, const double*, int*, double*, double*, float*, float*,
+                          int*) {
+    return no_cuda();
+}
+
 }  // extern "C"
 
 #endif  // H4J_WITH_CUDA

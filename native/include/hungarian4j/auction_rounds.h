@@ -48,6 +48,19 @@
 #  define H4J_EXEC_CHECK_DISABLE
 #endif
 
+#if defined(H4J_TUNE) && !defined(__CUDACC__)
+#include <stdlib.h>
+#include <stdio.h>
+inline double h4j_knob(int k, double d) {
+    static double cache[64]; static int init[64];
+    if (!init[k]) { char nm[8]; snprintf(nm, 8, "K%d", k); const char* v = getenv(nm); cache[k] = v ? atof(v) : d; init[k] = 1; }
+    return cache[k];
+}
+#define H4J_K(k, d) h4j_knob(k, d)
+#else
+#define H4J_K(k, d) (d)
+#endif
+
 namespace h4j {
 namespace auction {
 
@@ -527,6 +540,71 @@ struct FnDualObj {
     H4J_HD void operator()(int j) const { if (s->sc[j]) s->pd[j] += minv - s->spc[j]; }
 };
 
+/* cold start of the shortest augmenting path (no auction state) */
+struct FnColMin {   /* square: p_j = -min_i c_ij; column j proposes to its argmin row (smallest i) */
+    const State* s;
+    H4J_HD void operator()(int j) const {
+        float m = H4J_INF32; int a = 0;
+        for (int i = 0; i < s->n; ++i) { float v = s->K(i, j); if (v < m) { m = v; a = i; } }
+        s->pd[j] = -(double)m;
+        atomic_min_u64(&s->pslot[a], (unsigned long long)j);
+    }
+};
+struct FnColAccept {   /* person i takes the smallest column that proposed */
+    const State* s;
+    H4J_HD void operator()(int i) const {
+        unsigned long long key = s->pslot[i];
+        if (key == ~0ull) return;
+        int j = (int)key; s->asg[i] = j; s->owner[j] = i; s->pslot[i] = ~0ull;
+    }
+};
+struct ScanRowMin {
+    const State* s;
+    H4J_HD ArgD operator()(int i, int lane, int nl) const {
+        ArgD a = argd_ident();
+        for (int j = lane; j < s->N; j += nl) { ArgD b; b.v = (double)s->K(i, j); b.k = 0; b.j = j; a = argd_comb(a, b); }
+        return a;
+    }
+};
+struct DoneRowMin {   /* rectangular: row i proposes to its argmin object; the smallest i wins */
+    const State* s;
+    H4J_HD void operator()(int i, ArgD m) const {
+        atomic_max_u64(&s->slot[m.j], 0xffffffffull - (unsigned long long)(unsigned)i);
+    }
+};
+struct FnRowAccept {
+    const State* s;
+    H4J_HD void operator()(int j) const {
+        unsigned long long key = s->slot[j];
+        if (key == 0ull) return;
+        int i = (int)(0xffffffffull - key); s->asg[i] = j; s->owner[j] = i; s->slot[j] = 0ull;
+    }
+};
+struct DoneMin { const State* s; H4J_HD void operator()(int i, ArgD m) const { if (s->asg[i] >= 0) s->t[i] = m.v; } };
+struct FnTransfer {   /* reduction transfer: raise p_sigma(i) to person i's second-best level */
+    const State* s;
+    H4J_HD void operator()(int i) const {
+        int a = s->asg[i];
+        if (a < 0) return;
+        double c = (double)s->K(i, a);
+        double m = s->t[i];          /* DoneMin stored min_{j != a}(c_ij + p'_j) */
+        double p = m - c;
+        if (c + p > m) p = nextafter(p, -H4J_INF64);
+        if (p > s->pd[a]) s->pd[a] = p;
+    }
+};
+
+struct ScanRowMinP {   /* min_j c_ij + pd_j (every object at its own price) */
+    const State* s;
+    H4J_HD ArgD operator()(int i, int lane, int nl) const {
+        ArgD a = argd_ident();
+        for (int j = lane; j < s->N; j += nl) { ArgD b; b.v = (double)s->K(i, j) + s->pd[j]; b.k = 0; b.j = j; a = argd_comb(a, b); }
+        return a;
+    }
+};
+struct DoneU { const State* s; H4J_HD void operator()(int i, ArgD m) const { s->u[i] = m.v; } };
+struct FnPriceFromPd { const State* s; H4J_HD void operator()(int j) const { s->price[j] = (float)s->pd[j]; } };
+
 /* ---------------- refinement (float64): lowers pd on assigned objects, Λ tracks min.
  * On entry pd[] must hold the prices to start from. Returns kRefConverged / kRefCycle / kRefCap.
  * With release != 0, persons on predecessor cycles are released (their objects join Λ) and the
@@ -595,37 +673,13 @@ H4J_AUCTION_DRIVER bool certify(Ctx<X>& c) {
     return max_slack(c, lam) <= tolp;
 }
 
-/* repair: from the current (possibly partial) assignment and float prices to an exact optimum */
+/* shortest augmenting path from every free person, in index order. Duals: pd (objects), u (persons);
+ * on entry every reduced cost c_ij + pd_j - u_i of an assigned person is >= 0 and its matched arc is
+ * treated as tight; a free person's u is the offset of its own row. */
 H4J_EXEC_CHECK_DISABLE
 template <class X>
-H4J_AUCTION_DRIVER void repair(Ctx<X>& c, int do_refine) {
+H4J_AUCTION_DRIVER void sap_all(Ctx<X>& c) {
     X& x = c.x; const State& s = c.s; const int n = s.n, N = s.N;
-    x.for_each(N, FnPdInit{&s});
-    x.sync();
-    double lam, M;
-    if (do_refine) {
-        refine(c, lam, M, 2 * n + 32, 1, n / 2);
-    }
-    /* Λ <= every assigned price (refine keeps it so; recompute for the other paths) */
-    {
-        MinMaxD om = x.reduce(N, mmd_ident(), GenOwnedPd{&s}, MMDComb{});
-        if (do_refine) lam = dmin2(lam, om.lo);
-        else lam = om.lo < H4J_INF64 ? om.lo : 0.0;
-    }
-    /* tightness cascade: free every person whose arc is not exactly the minimum */
-    for (;;) {
-        max_slack(c, lam);
-        x.for_each(n, FnMarkSlack{&s});
-        x.sync();
-        int rel = x.reduce(n, 0, GenRelease{&s, 1}, IntSum{});
-        if (rel == 0) break;
-        c.st.v[kStReleased] += rel;
-    }
-    /* shortest augmenting paths, duals: pd (objects, free ones at Λ), u (persons) */
-    x.for_each(N, FnSapObjInit{&s, lam});
-    x.sync();
-    x.for_each(n, FnSapU{&s});
-    x.sync();
     for (int src = 0; src < n; ++src) {
         if (s.asg[src] >= 0) continue;
         x.for_each(N, FnDijObjReset{&s});
@@ -633,7 +687,7 @@ H4J_AUCTION_DRIVER void repair(Ctx<X>& c, int do_refine) {
         x.sync();
         double minv = 0.0;
         int i = src, sink = -1;
-        double ui = 0.0;
+        double ui = s.u[src];
         while (sink < 0) {
             if (x.leader()) s.sr[i] = 1;
             ArgD b = x.reduce(N, argd_ident(), GenDijStep{&s, i, ui, minv}, ArgDComb{});
@@ -649,7 +703,7 @@ H4J_AUCTION_DRIVER void repair(Ctx<X>& c, int do_refine) {
         x.for_each(N, FnDualObj{&s, minv});
         x.sync();
         if (x.leader()) {
-            s.u[src] = minv;
+            s.u[src] += minv;
             int j = sink;
             for (;;) {
                 int pi = s.path[j];
@@ -662,6 +716,166 @@ H4J_AUCTION_DRIVER void repair(Ctx<X>& c, int do_refine) {
         x.sync();
         c.st.v[kStAug]++;
     }
+}
+
+/* ---- multi-source label-correcting shortest augmenting path (one path per search)
+ * Rows: free persons are sources at label 0 (relative to their own u); an assigned person's label
+ * is the distance of its object. Each round, every column pulls the best (label_i + reduced cost,
+ * i) over the persons activated in the previous round (order-independent: lexicographic min);
+ * a person is activated when its object's distance strictly dropped below the best free-object
+ * distance δ found so far. It ends when no person is active; then the duals are raised as in
+ * Dijkstra (objects and persons with distance < δ) and the path to the nearest free object
+ * (smallest index on ties) is augmented. */
+struct FnBfObjInit { const State* s; H4J_HD void operator()(int j) const { s->spc[j] = H4J_INF64; s->path[j] = -1; s->sc[j] = 0; } };
+struct FnBfPerInit {
+    const State* s;
+    H4J_HD void operator()(int i) const { int f = s->asg[i] < 0; s->sr[i] = (unsigned char)f; s->t[i] = 0.0; }
+};
+struct PredActive { const State* s; H4J_HD bool operator()(int i) const { return s->sr[i] != 0; } };
+struct GenBfRelax {   /* column j pulls from the active persons targ[0..cnt) */
+    const State* s; int cnt;
+    H4J_HD ArgD operator()(int j) const {
+        double best = H4J_INF64; int bi = 0x7fffffff;
+        const double pj = s->pd[j];
+        for (int k = 0; k < cnt; ++k) {
+            const int i = s->targ[k];
+            double v = s->t[i] + (((double)s->K(i, j) + pj) - s->u[i]);
+            if (v < best || (v == best && i < bi)) { best = v; bi = i; }
+        }
+        if (best < s->spc[j]) { s->spc[j] = best; s->path[j] = bi; s->sc[j] = 1; } else s->sc[j] = 0;
+        if (s->owner[j] >= 0) return argd_ident();
+        ArgD a; a.v = s->spc[j]; a.k = 0; a.j = j; return a;
+    }
+};
+struct FnBfActivate {
+    const State* s; double delta;
+    H4J_HD void operator()(int i) const {
+        int a = s->asg[i];
+        if (a >= 0 && s->sc[a] && s->spc[a] < delta) { s->sr[i] = 1; s->t[i] = s->spc[a]; } else s->sr[i] = 0;
+    }
+};
+struct FnBfDualObj {
+    const State* s; double delta;
+    H4J_HD void operator()(int j) const { if (s->spc[j] < delta) s->pd[j] += delta - s->spc[j]; }
+};
+struct FnBfDualPer {
+    const State* s; double delta;
+    H4J_HD void operator()(int i) const {
+        int a = s->asg[i];
+        if (a < 0) s->u[i] += delta;
+        else if (s->spc[a] < delta) s->u[i] += delta - s->spc[a];
+    }
+};
+
+H4J_EXEC_CHECK_DISABLE
+template <class X>
+H4J_AUCTION_DRIVER void sap_bf_all(Ctx<X>& c) {
+    X& x = c.x; const State& s = c.s; const int n = s.n, N = s.N;
+    for (;;) {
+        x.for_each(N, FnBfObjInit{&s});
+        x.for_each(n, FnBfPerInit{&s});
+        x.sync();
+        ArgD best = argd_ident();
+        int any = 0;
+        for (;;) {
+            int cnt = x.compact(n, PredActive{&s}, s.targ);
+            if (cnt == 0) break;
+            any = 1;
+            best = x.reduce(N, argd_ident(), GenBfRelax{&s, cnt}, ArgDComb{});
+            c.st.v[kStDijkstra]++;
+            x.for_each(n, FnBfActivate{&s, best.v});
+            x.sync();
+        }
+        if (!any) break;   /* no free person */
+        const double delta = best.v;
+        x.for_each(N, FnBfDualObj{&s, delta});
+        x.for_each(n, FnBfDualPer{&s, delta});
+        x.sync();
+        if (x.leader()) {
+            int j = best.j;
+            for (;;) {
+                int pi = s.path[j];
+                int nj = s.asg[pi];
+                s.owner[j] = pi; s.asg[pi] = j;
+                if (nj < 0) break;
+                j = nj;
+            }
+        }
+        x.sync();
+        c.st.v[kStAug]++;
+    }
+}
+
+/* repair: from the current (possibly partial) assignment and float prices to an exact optimum */
+H4J_EXEC_CHECK_DISABLE
+template <class X>
+H4J_AUCTION_DRIVER void repair(Ctx<X>& c, int do_refine) {
+    X& x = c.x; const State& s = c.s; const int n = s.n, N = s.N;
+    x.for_each(N, FnPdInit{&s});
+    x.sync();
+    double lam, M;
+    if (do_refine) {
+        refine(c, lam, M, 2 * n + 32, 1, n / 2);
+    } else if (H4J_K(10, 0) > 0) {
+        /* cold start: reduction with a conflict-free initial matching */
+        if (s.rect) {
+            x.for_each_warp(n, argd_ident(), ScanRowMin{&s}, ArgDComb{}, DoneRowMin{&s});
+            x.sync();
+            x.for_each(N, FnRowAccept{&s});
+        } else {
+            x.for_each(N, FnColMin{&s});
+            x.sync();
+            x.for_each(n, FnColAccept{&s});
+        }
+        x.sync();
+        c.st.v[kStRefine]++;
+        if (H4J_K(11, 0) > 0) {
+            x.for_each_warp(n, argd_ident(), ScanRefine{&s, 0.0}, ArgDComb{}, DoneMin{&s});
+            x.sync();
+            x.for_each(n, FnTransfer{&s});
+            x.sync();
+            c.st.v[kStRefine]++;
+        }
+    }
+    /* Λ <= every assigned price (refine keeps it so; recompute for the other paths) */
+    {
+        MinMaxD om = x.reduce(N, mmd_ident(), GenOwnedPd{&s}, MMDComb{});
+        if (do_refine) lam = dmin2(lam, om.lo);
+        else lam = om.lo < H4J_INF64 ? om.lo : 0.0;
+    }
+    /* tightness cascade: free every person whose arc is not exactly the minimum */
+    for (;;) {
+        max_slack(c, lam);
+        if (H4J_K(12, 0) > 0) c.st.v[kStRefine]++;
+        x.for_each(n, FnMarkSlack{&s});
+        x.sync();
+        int rel = x.reduce(n, 0, GenRelease{&s, 1}, IntSum{});
+        if (rel == 0) break;
+        c.st.v[kStReleased] += rel;
+    }
+    /* shortest augmenting paths, duals: pd (objects, free ones at Λ), u (persons) */
+    x.for_each(N, FnSapObjInit{&s, lam});
+    x.sync();
+    x.for_each(n, FnSapU{&s});
+    x.sync();
+    if (H4J_K(40, 0) > 0) sap_bf_all(c); else sap_all(c);
+}
+
+/* ε-phase tail: the persons still unassigned get shortest augmenting paths on the ε-shifted costs
+ * (u_i = row minimum under the current prices, matched arcs taken as tight). The prices that come
+ * out satisfy ε-CS for the complete assignment; exactness is still decided by the certificate. */
+H4J_EXEC_CHECK_DISABLE
+template <class X>
+H4J_AUCTION_DRIVER void sap_tail(Ctx<X>& c) {
+    X& x = c.x; const State& s = c.s; const int n = s.n, N = s.N;
+    x.for_each(N, FnPdInit{&s});
+    x.sync();
+    x.for_each_warp(n, argd_ident(), ScanRowMinP{&s}, ArgDComb{}, DoneU{&s});
+    x.sync();
+    c.st.v[kStDijkstra]++;
+    if (H4J_K(41, 0) > 0) sap_bf_all(c); else sap_all(c);
+    x.for_each(N, FnPriceFromPd{&s});
+    x.sync();
 }
 
 /* The whole problem. On return asg[] holds the matching (person -> object) and stats the report. */
@@ -691,6 +905,11 @@ H4J_AUCTION_DRIVER Stats solve(X& x, const State& s) {
         c.st.v[kStOutcome] = kRepaired;
         return c.st;
     }
+    if (H4J_K(0, 0) > 0 && (double)N <= H4J_K(1, 1.0) * (double)n) {
+        repair(c, 0);
+        c.st.v[kStOutcome] = kRepaired;
+        return c.st;
+    }
     const float R = mm.hi - mm.lo;
     const bool wide = N >= 2 * n;
     const float eps0 = mul_rn(wide ? 0.002f : 0.015f, R);
@@ -705,16 +924,31 @@ H4J_AUCTION_DRIVER Stats solve(X& x, const State& s) {
         x.for_each(n, FnUnasgPer{&s});
         x.sync();
         /* forward auction */
+        int best_cnt = n + 1, since = 0, prounds = 0;
         for (;;) {
             int cnt = x.compact(n, PredUnassigned{&s}, s.list);
             if (cnt == 0) break;
             if (rounds >= kRoundCap) { capped = true; break; }
+            if (H4J_K(30, 0) > 0) {
+                if (cnt < best_cnt) { best_cnt = cnt; since = 0; } else ++since;
+                if (prounds >= (int)H4J_K(34, 1) && (cnt <= (int)H4J_K(31, 0) || (H4J_K(33, 0) > 0 && cnt * H4J_K(33, 0) <= n) || since >= (int)H4J_K(32, 1000000))) {
+                    sap_tail(c);
+                    continue;
+                }
+            }
+            ++prounds;
             x.for_each_warp(cnt, bid_ident(), ScanBid{&s}, BidComb{}, DoneBid{&s, eps});
             x.sync();
             x.for_each(N, FnResolve{&s});
             x.sync();
             ++rounds; c.st.v[kStForward]++;
+#if defined(H4J_TUNE) && !defined(__CUDACC__)
+            if (H4J_K(20, 0) > 0 && n >= (int)H4J_K(20, 0)) printf("%d ", cnt);
+#endif
         }
+#if defined(H4J_TUNE) && !defined(__CUDACC__)
+        if (H4J_K(20, 0) > 0 && n >= (int)H4J_K(20, 0)) printf("| phase %d eps/R %.3g rounds %d rev %d\n", c.st.v[kStPhases], eps / R, rounds, c.st.v[kStReverse]);
+#endif
         /* reverse auction: unassigned objects priced above λ */
         if (!capped && N > n) {
             for (;;) {

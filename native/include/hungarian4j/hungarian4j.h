@@ -25,6 +25,8 @@
 #ifndef HUNGARIAN4J_H
 #define HUNGARIAN4J_H
 
+#include <stddef.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -135,6 +137,83 @@ int h4j_cuda_cost_blocks(int B, int Q, int C, const float* logits, const float* 
 int h4j_cuda_cost_blocks_host(int B, int Q, int C, const float* logits, const float* boxes,
                               const int* offsets, const int* labels, const float* tboxes,
                               const double* cfg, float* cost_out);
+
+/*
+ * Device-resident loss and pipeline. Conventions of the functions below:
+ *  - the device availability is checked FIRST: without a usable device (no driver, no GPU) they
+ *    return H4J_ERR_NO_DEVICE, with the CUDA status code and text in h4j_last_error(), before
+ *    any argument is validated or any pointer touched (a library built without CUDA returns
+ *    H4J_ERR_NO_DEVICE, "library built without CUDA");
+ *  - the non-_host functions take DEVICE pointers for every array (cfg_host is a HOST array of
+ *    H4J_CFG_LEN doubles or NULL) and a cudaStream_t `stream` (NULL = legacy default stream);
+ *    they only enqueue work on the current device and never synchronise the host. Argument
+ *    errors found on the host and launch errors are returned; errors during execution surface
+ *    at the caller's next synchronisation;
+ *  - the device cannot report argument errors through the status, so the kernels check the
+ *    data they index with (offsets a CSR from 0, labels in [0, K), assignment entries in
+ *    [-1, M_b), the forward's max_m and workspace promises) and, when a check fails, read
+ *    nothing out of bounds and write NaN into all of terms_out (and the gradients, when asked);
+ *    the matcher then sees no targets (assign all -1, matching cost 0, outcome TRIVIAL);
+ *  - workspace: a DEVICE buffer of at least the queried size, 16-byte aligned (cudaMalloc's
+ *    alignment is fine), owned by the caller and reusable across calls on the same stream (not
+ *    by two calls in flight on different streams at once). NULL = a stream-ordered allocation
+ *    (cudaMallocAsync / cudaFreeAsync on `stream`) inside the call;
+ *  - loss values: per-element math in float, sums in double. The _host conveniences validate
+ *    exactly like their CPU twins, run on a per-thread cached stream and device buffer, and
+ *    return after the results are copied back (synchronous).
+ */
+
+/** Bytes of the workspace of h4j_cuda_loss for these sizes (currently independent of them). */
+int h4j_cuda_loss_workspace_size(int B, int Q, int C, size_t* bytes_out);
+
+/** h4j_cpu_loss on the GPU for a DEVICE assignment assign[B*Q] (-1 = unmatched): terms_out
+ *  (device double[5] = {ce, bbox, giou, total, num_boxes}) and, when grad_logits[B*Q*C] and
+ *  grad_boxes[B*Q*4] are both non-NULL (device), d total / d inputs (overwritten). Two kernel
+ *  launches and one 16-byte memset on `stream`; deterministic (fixed-order reductions). The
+ *  assignment must be a matching; entries out of [-1, M_b) give NaN terms, a target matched
+ *  twice is not detected. */
+int h4j_cuda_loss(int B, int Q, int C, const float* logits, const float* boxes,
+                  const int* offsets, const int* labels, const float* tboxes,
+                  const double* cfg_host, const int* assign, void* workspace,
+                  size_t workspace_bytes, double* terms_out, float* grad_logits,
+                  float* grad_boxes, void* stream);
+
+/** Bytes of the workspace of h4j_cuda_forward for a batch with total_targets = offsets[B]
+ *  targets in all (the cost blocks, Q*total_targets floats, live there) and at most max_m per
+ *  image (currently unused by the size; part of the signature for future layouts). */
+int h4j_cuda_forward_workspace_size(int B, int Q, int C, int total_targets, int max_m,
+                                    size_t* bytes_out);
+
+/** The whole pipeline on the device, asynchronous: cost blocks -> exact auction matching
+ *  (h4j_cuda_match_auction_bounded) -> loss and (optionally) gradients, on `stream`, no host
+ *  synchronisation. The caller promises M_b <= max_m for every image and that the workspace
+ *  holds h4j_cuda_forward_workspace_size(B, Q, C, offsets[B], max_m) bytes (workspace NULL:
+ *  allocated stream-ordered for B*max_m targets); a broken promise gives NaN terms (see above).
+ *  Outputs (DEVICE): assign_out[B*Q] (local target or -1), matching_cost_out[B] (may be NULL;
+ *  double sum of the float costs of the matching), terms_out[5], grad_logits[B*Q*C] and
+ *  grad_boxes[B*Q*4] (both NULL = no gradients), stats_out[B*H4J_AUCTION_STATS_LEN] (may be
+ *  NULL; per-image auction outcome and round counts, see auction.h). The normalizer sum w(t)
+ *  uses sum_b min(Q, M_b) matched rows, as h4j_cpu_forward. */
+int h4j_cuda_forward(int B, int Q, int C, int max_m, const float* logits, const float* boxes,
+                     const int* offsets, const int* labels, const float* tboxes,
+                     const double* cfg_host, void* workspace, size_t workspace_bytes,
+                     int* assign_out, double* matching_cost_out, double* terms_out,
+                     float* grad_logits, float* grad_boxes, int* stats_out, void* stream);
+
+/** h4j_cuda_loss on HOST arrays; arguments and validation exactly as h4j_cpu_loss. */
+int h4j_cuda_loss_host(int B, int Q, int C, const float* logits, const float* boxes,
+                       const int* offsets, const int* labels, const float* tboxes,
+                       const double* cfg, const int* assign, double* terms_out,
+                       float* grad_logits, float* grad_boxes);
+
+/** h4j_cuda_forward on HOST arrays; arguments and validation as h4j_cpu_forward (the matching
+ *  is the exact auction, so ties may be broken differently from the exact CPU matcher, at
+ *  equal cost), plus stats_out[B*H4J_AUCTION_STATS_LEN] (may be NULL). Synchronous. */
+int h4j_cuda_forward_host(int B, int Q, int C, const float* logits, const float* boxes,
+                          const int* offsets, const int* labels, const float* tboxes,
+                          const double* cfg, int* assign_out, double* matching_cost_out,
+                          double* terms_out, float* grad_logits, float* grad_boxes,
+                          int* stats_out);
 
 #ifdef __cplusplus
 }

@@ -4,6 +4,8 @@ import dev.hungarian4j.Batch;
 import dev.hungarian4j.HungarianConfig;
 import dev.hungarian4j.HungarianLoss;
 import dev.hungarian4j.BackendKind;
+import dev.hungarian4j.BackendStatus;
+import dev.hungarian4j.Backends;
 import dev.hungarian4j.MatcherKind;
 import dev.hungarian4j.SyntheticBatch;
 import org.jgrapht.alg.interfaces.MatchingAlgorithm;
@@ -26,6 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -37,8 +40,8 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
+@Warmup(iterations = 3, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 2, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
 public class JGraphTPeerBenchmark {
     /** BxQxKxM. */
@@ -48,12 +51,33 @@ public class JGraphTPeerBenchmark {
     private Batch batch;
     private float[] costs;
 
-    /** Builds the batch and its cost blocks with the pure-Java backend. */
+    /**
+     * Builds the batch (the seed and sizes of {@code PipelineBenchmark}) and its cost blocks with the pure-Java
+     * backend, and checks once that Kuhn-Munkres finds the same optimal total cost as our exact matcher on every
+     * usable CPU backend (it fails the trial otherwise).
+     */
     @Setup(Level.Trial)
     public void setup() {
         int[] s = BenchSizes.parse(size);
         batch = SyntheticBatch.generate(42, s[0], s[1], s[2], s[3]);
         costs = HungarianLoss.create(HungarianConfig.DEFAULTS, BackendKind.JVM, MatcherKind.EXACT).costs(batch);
+        double peer = kuhnMunkres();
+        for (BackendStatus st : Backends.statuses()) {
+            BackendKind kind = st.kind();
+            if (kind == BackendKind.CUDA || !st.available()) {
+                continue;
+            }
+            double ours = 0;
+            for (double c : Backends.select(kind).backend().match(batch, costs, MatcherKind.EXACT).costs()) {
+                ours += c;
+            }
+            if (Math.abs(ours - peer) > 1e-6 * (1 + Math.abs(ours))) {
+                throw new IllegalStateException("JGraphT's optimal cost " + peer + " differs from " + kind.cliName()
+                        + "'s " + ours + " on " + size);
+            }
+            System.out.printf(Locale.ROOT, "%nsetup check %s: JGraphT optimal cost %.9f, %s exact %.9f%n", size, peer,
+                    kind.cliName(), ours);
+        }
     }
 
     /** Kuhn-Munkres per image on the square-padded block; returns the summed optimal cost. */

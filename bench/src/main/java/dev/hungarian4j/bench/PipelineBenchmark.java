@@ -32,12 +32,15 @@ import java.util.concurrent.TimeUnit;
  * {@link #setup()} with its reason.
  *
  * <p>{@code java -jar bench/target/benchmarks.jar PipelineBenchmark -p backend=native -prof gc}
+ *
+ * <p>The annotations are a quick profile (the whole default jar runs in about two minutes on two cores); for
+ * error bars run longer, e.g. {@code -f 3 -wi 5 -w 1s -i 10 -r 1s} (see bench/README.md).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
+@Warmup(iterations = 2, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 2, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
 public class PipelineBenchmark {
     /** jvm, native or cuda. */

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +20,8 @@ import java.util.concurrent.Callable;
  * for one size ({@code --batch --queries --classes --targets}) or several ({@code --sizes 8x100x91x10,...}),
  * on one backend or on every usable one ({@code --backend all}). {@code --json} prints CONTRACT.md's bench JSON
  * (an array when there are several results); otherwise a table. With several runs, a progress line per run goes
- * to standard error.
+ * to standard error. {@code --plot FILE.png} also draws the medians against size ({@link BenchPlot});
+ * {@code --dump-costs FILE} writes the timed problems' cost blocks for other solvers ({@link CostDump}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Times cost, match, loss and total on generated DETR-like batches.",
@@ -49,6 +51,14 @@ public final class BenchCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--json", description = "print CONTRACT.md's bench JSON instead of a table")
     boolean json;
+    @Option(names = "--plot", paramLabel = "FILE.png",
+            description = "also draw the median times (log scale) against size, one line per backend and a panel "
+                    + "per stage, as a PNG")
+    Path plot;
+    @Option(names = "--dump-costs", paramLabel = "FILE",
+            description = "also write the generated batches' cost blocks and optimal costs (binary float32, for "
+                    + "bench/scipy_lsap.py) before timing")
+    Path dumpCosts;
 
     /** @param ctx the invocation's streams */
     public BenchCommand(CliContext ctx) {
@@ -66,6 +76,9 @@ public final class BenchCommand implements Callable<Integer> {
         MatcherKind matcherKind = matcher.kind();
         List<BackendKind> kinds = backends();
         List<BenchSize> sizeList = sizes();
+        if (dumpCosts != null) {
+            CostDump.write(dumpCosts, sizeList, seed, kinds.get(0));
+        }
         BenchRunner runner = new BenchRunner(warmup, iterations, seed);
         List<BenchResult> results = new ArrayList<>();
         int runs = kinds.size() * sizeList.size();
@@ -79,6 +92,9 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 results.add(runner.run(kind, matcherKind, size));
             }
+        }
+        if (plot != null) { // before stdout: a failure prints nothing there
+            BenchPlot.write(plot, results, iterations);
         }
         if (json) {
             BenchReport.writeJson(ctx.out(), results);

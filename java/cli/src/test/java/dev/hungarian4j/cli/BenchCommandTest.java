@@ -3,11 +3,22 @@ package dev.hungarian4j.cli;
 import dev.hungarian4j.BackendStatus;
 import dev.hungarian4j.Backends;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code bench}: the contract's JSON shape, sizes lists, every backend, the table (no timing assertions). */
@@ -65,5 +76,51 @@ class BenchCommandTest {
         for (String s : List.of("backend", "cost", "match", "loss", "total", "jvm", "1x4x2x0")) {
             assertTrue(r.out().contains(s), s + " in " + r);
         }
+    }
+
+    @Test
+    void plotWritesAPng(@TempDir Path dir) throws IOException {
+        Path png = dir.resolve("sub/plot.png");
+        CliRun.Result r = CliRun.run("bench", "--sizes", "1x6x4x2,2x8x3x3", "--backend", "all", "--iterations", "2",
+                "--warmup", "0", "--json", "--plot", png.toString());
+        assertEquals(0, r.exit(), r::toString);
+        assertTrue(Files.size(png) > 1000, "PNG size " + Files.size(png));
+        byte[] head = Arrays.copyOf(Files.readAllBytes(png), 8);
+        assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}, head);
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertNotNull(img);
+        assertTrue(img.getWidth() >= 800 && img.getHeight() >= 500, img.getWidth() + "x" + img.getHeight());
+        JsonTree.arr(JsonTree.parse(r.out())); // stdout is still the JSON
+    }
+
+    @Test
+    void dumpCostsWritesTheTimedProblems(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("costs.bin");
+        CliRun.Result r = CliRun.run("bench", "--sizes", "2x5x3x2,1x4x2x0", "--backend", "jvm", "--iterations", "1",
+                "--warmup", "0", "--dump-costs", f.toString());
+        assertEquals(0, r.exit(), r::toString);
+        ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] magic = new byte[8];
+        in.get(magic);
+        assertArrayEquals(CostDump.MAGIC, magic);
+        assertEquals(2, in.getInt());
+        int[][] sizes = {{2, 5, 3, 2}, {1, 4, 2, 0}};
+        for (int[] s : sizes) {
+            for (int v : s) {
+                assertEquals(v, in.getInt());
+            }
+            int[] offsets = new int[s[0] + 1];
+            for (int i = 0; i < offsets.length; i++) {
+                offsets[i] = in.getInt();
+            }
+            assertEquals(0, offsets[0]);
+            for (int i = 0; i < s[1] * offsets[s[0]]; i++) {
+                assertTrue(Float.isFinite(in.getFloat()));
+            }
+            for (int b = 0; b < s[0]; b++) {
+                assertTrue(Double.isFinite(in.getDouble()));
+            }
+        }
+        assertEquals(0, in.remaining());
     }
 }

@@ -16,8 +16,9 @@ import dev.hungarian4j.spi.ComputeBackend;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The CUDA backend: cost blocks and the auction matcher on the GPU. The loss stage runs on the native CPU
- * code until its kernels land (reported by {@link #status()}).
+ * The CUDA backend: cost blocks, the auction matcher and the loss with its gradients on the GPU, from host
+ * arrays (copied in and out per call; the device-resident path without copies is {@link CudaDeviceLoss}).
+ * With {@link MatcherKind#EXACT} the matching runs on the CPU on a host copy of the cost blocks.
  */
 public final class CudaBackend implements ComputeBackend {
     private static final CudaBackend INSTANCE = new CudaBackend();
@@ -100,6 +101,32 @@ public final class CudaBackend implements ComputeBackend {
     @Override
     public LossTerms loss(HungarianConfig config, Batch batch, int[] assignment, float[] gradLogits,
             float[] gradBoxes) {
-        return NativeBackend.instance().loss(config, batch, assignment, gradLogits, gradBoxes);
+        Predictions p = batch.predictions();
+        Targets t = batch.targets();
+        double[] terms = new double[5];
+        NativeStatus.check(NativeLibrary.h4j_cuda_loss_host(p.batch(), p.queries(), p.numLogits(), p.logits(),
+                p.boxes(), t.offsets(), t.labels(), t.boxes(), NativeConfig.pack(config), assignment, terms, gradLogits,
+                gradBoxes), "h4j_cuda_loss_host");
+        return new LossTerms(terms[0], terms[1], terms[2], terms[3]);
+    }
+
+    @Override
+    public Forward forward(HungarianConfig config, Batch batch, MatcherKind matcher, float[] gradLogits,
+            float[] gradBoxes) {
+        if (matcher != MatcherKind.AUCTION) {
+            return ComputeBackend.super.forward(config, batch, matcher, gradLogits, gradBoxes);
+        }
+        Predictions p = batch.predictions();
+        Targets t = batch.targets();
+        int[] assignment = new int[p.batch() * p.queries()];
+        double[] cost = new double[p.batch()];
+        double[] terms = new double[5];
+        int[] stats = new int[p.batch() * MatcherReport.STATS_LEN];
+        // one pipeline on the device: costs, auction and loss without a host round trip in between
+        NativeStatus.check(NativeLibrary.h4j_cuda_forward_host(p.batch(), p.queries(), p.numLogits(), p.logits(),
+                p.boxes(), t.offsets(), t.labels(), t.boxes(), NativeConfig.pack(config), assignment, cost, terms,
+                gradLogits, gradBoxes, stats), "h4j_cuda_forward_host");
+        return new Forward(new Matching(p.batch(), p.queries(), assignment, cost, new MatcherReport(stats)),
+                new LossTerms(terms[0], terms[1], terms[2], terms[3]));
     }
 }

@@ -105,4 +105,61 @@ public final class NativeBackend implements ComputeBackend {
         return new Forward(new Matching(p.batch(), p.queries(), assignment, cost, null),
                 new LossTerms(terms[0], terms[1], terms[2], terms[3]));
     }
+
+    /**
+     * The exact matching into caller-owned arrays: allocates nothing on the Java heap per call (for training loops
+     * that reuse their buffers; {@link #match} allocates its result). Same math and results as {@link #match} with
+     * {@link MatcherKind#EXACT}.
+     *
+     * @param costs     the cost blocks, {@code Q * offsets[B]} floats
+     * @param assignOut at least {@code B*Q} ints, overwritten with the target index or -1
+     * @param costOut   at least {@code B} doubles, overwritten with each image's optimal cost
+     */
+    public void matchInto(Batch batch, float[] costs, int[] assignOut, double[] costOut) {
+        int rows = batch.batch() * batch.queries();
+        need("costs", costs, costs == null ? 0 : costs.length, (long) batch.queries() * batch.targets().total());
+        need("assign_out", assignOut, assignOut == null ? 0 : assignOut.length, rows);
+        need("matching_cost_out", costOut, costOut == null ? 0 : costOut.length, batch.batch());
+        NativeStatus.check(NativeLibrary.h4j_cpu_match_exact(batch.batch(), batch.queries(),
+                batch.targets().offsets(), costs, assignOut, costOut), "h4j_cpu_match_exact");
+    }
+
+    /**
+     * The whole exact pipeline (costs, matching, loss, gradients) in one native call into caller-owned arrays:
+     * allocates nothing on the Java heap per call once the config has been packed (it is cached). Same results as
+     * {@link #forward} with {@link MatcherKind#EXACT}.
+     *
+     * @param assignOut  at least {@code B*Q} ints: target index or -1
+     * @param costOut    at least {@code B} doubles: each image's optimal matching cost
+     * @param termsOut   at least 5 doubles: {@code ce, bbox, giou, total,} and the normalizer {@code num_boxes}
+     * @param gradLogits null, or at least {@code B*Q*(K+1)} floats to overwrite with the gradient
+     * @param gradBoxes  null, or at least {@code B*Q*4} floats to overwrite with the gradient
+     */
+    public void forwardInto(HungarianConfig config, Batch batch, int[] assignOut, double[] costOut, double[] termsOut,
+            float[] gradLogits, float[] gradBoxes) {
+        Predictions p = batch.predictions();
+        Targets t = batch.targets();
+        need("assign_out", assignOut, assignOut == null ? 0 : assignOut.length, (long) p.batch() * p.queries());
+        need("matching_cost_out", costOut, costOut == null ? 0 : costOut.length, p.batch());
+        need("terms_out", termsOut, termsOut == null ? 0 : termsOut.length, 5);
+        if (gradLogits != null) {
+            need("grad_logits", gradLogits, gradLogits.length, p.logits().length);
+        }
+        if (gradBoxes != null) {
+            need("grad_boxes", gradBoxes, gradBoxes.length, p.boxes().length);
+        }
+        NativeStatus.check(NativeLibrary.h4j_cpu_forward(p.batch(), p.queries(), p.numLogits(), p.logits(),
+                p.boxes(), t.offsets(), t.labels(), t.boxes(), NativeConfig.pack(config), assignOut, costOut,
+                termsOut, gradLogits, gradBoxes), "h4j_cpu_forward");
+    }
+
+    private static void need(String name, Object array, int length, long required) {
+        if (array == null) {
+            throw new dev.hungarian4j.InvalidInputException(name, "is null");
+        }
+        if (length < required) {
+            throw new dev.hungarian4j.InvalidInputException(name, "has " + length + " elements; needs at least "
+                    + required);
+        }
+    }
 }

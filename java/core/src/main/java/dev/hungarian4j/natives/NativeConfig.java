@@ -12,7 +12,24 @@ final class NativeConfig {
     private NativeConfig() {
     }
 
+    /** The last packed config: calls with the same config reuse its array, so steady-state calls allocate nothing. */
+    private static volatile Packed last;
+
+    private record Packed(HungarianConfig config, double[] array) {
+    }
+
+    /** The packed config; shared between calls and threads, so callers pass it only as a {@code const double*}. */
     static double[] pack(HungarianConfig c) {
+        Packed p = last;
+        if (p != null && (p.config == c || p.config.equals(c))) {
+            return p.array;
+        }
+        double[] a = packNew(c);
+        last = new Packed(c, a);
+        return a;
+    }
+
+    private static double[] packNew(HungarianConfig c) {
         double[] a = new double[LENGTH];
         a[0] = c.costClass();
         a[1] = c.costBbox();

@@ -5,6 +5,7 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.SizeTPointer;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.Platform;
 
@@ -77,6 +78,38 @@ final class NativeLibrary {
     static native int h4j_cuda_cost_blocks_host(int B, int Q, int C, @Cast("const float*") float[] logits,
             @Cast("const float*") float[] boxes, @Cast("const int*") int[] offsets, @Cast("const int*") int[] labels,
             @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg, float[] costOut);
+
+    static native int h4j_cuda_loss_host(int B, int Q, int C, @Cast("const float*") float[] logits,
+            @Cast("const float*") float[] boxes, @Cast("const int*") int[] offsets, @Cast("const int*") int[] labels,
+            @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg, @Cast("const int*") int[] assign,
+            double[] termsOut, float[] gradLogits, float[] gradBoxes);
+
+    static native int h4j_cuda_forward_host(int B, int Q, int C, @Cast("const float*") float[] logits,
+            @Cast("const float*") float[] boxes, @Cast("const int*") int[] offsets, @Cast("const int*") int[] labels,
+            @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg, int[] assignOut,
+            double[] matchingCostOut, double[] termsOut, float[] gradLogits, float[] gradBoxes, int[] statsOut);
+
+    // ---- CUDA backend, device pointers on a caller's stream (no host synchronisation) ----
+
+    static native int h4j_cuda_loss_workspace_size(int B, int Q, int C, SizeTPointer bytesOut);
+
+    static native int h4j_cuda_loss(int B, int Q, int C, @Cast("const float*") Pointer logits,
+            @Cast("const float*") Pointer boxes, @Cast("const int*") Pointer offsets, @Cast("const int*") Pointer labels,
+            @Cast("const float*") Pointer tboxes, @Cast("const double*") double[] cfgHost,
+            @Cast("const int*") Pointer assign, Pointer workspace, @Cast("size_t") long workspaceBytes,
+            @Cast("double*") Pointer termsOut, @Cast("float*") Pointer gradLogits, @Cast("float*") Pointer gradBoxes,
+            Pointer stream);
+
+    static native int h4j_cuda_forward_workspace_size(int B, int Q, int C, int totalTargets, int maxM,
+            SizeTPointer bytesOut);
+
+    static native int h4j_cuda_forward(int B, int Q, int C, int maxM, @Cast("const float*") Pointer logits,
+            @Cast("const float*") Pointer boxes, @Cast("const int*") Pointer offsets, @Cast("const int*") Pointer labels,
+            @Cast("const float*") Pointer tboxes, @Cast("const double*") double[] cfgHost, Pointer workspace,
+            @Cast("size_t") long workspaceBytes, @Cast("int*") Pointer assignOut,
+            @Cast("double*") Pointer matchingCostOut, @Cast("double*") Pointer termsOut,
+            @Cast("float*") Pointer gradLogits, @Cast("float*") Pointer gradBoxes, @Cast("int*") Pointer statsOut,
+            Pointer stream);
 
     static native int h4j_cuda_match_auction(int B, int Q, @Cast("const int*") Pointer offsets,
             @Cast("const float*") Pointer costs, @Cast("int*") Pointer assignOut,

@@ -143,7 +143,25 @@ class NativeBindingTest {
                         null));
                 assertEquals(3, NativeLibrary.h4j_cuda_match_auction(b, q, i, f, i, d, i, null));
                 assertEquals(3, NativeLibrary.h4j_cuda_match_auction_bounded(b, q, 8, i, f, i, d, i, null));
+                try (org.bytedeco.javacpp.SizeTPointer sz = new org.bytedeco.javacpp.SizeTPointer(1)) {
+                    assertEquals(3, NativeLibrary.h4j_cuda_loss_workspace_size(b, q, batch.numLogits(), sz));
+                    assertEquals(3, NativeLibrary.h4j_cuda_forward_workspace_size(b, q, batch.numLogits(), t(), 8,
+                            sz));
+                }
+                assertEquals(3, NativeLibrary.h4j_cuda_loss(b, q, batch.numLogits(), f, f, i, i, f, cfg, i, f, 256, d,
+                        f, f, null));
+                assertEquals(3, NativeLibrary.h4j_cuda_forward(b, q, batch.numLogits(), 8, f, f, i, i, f, cfg, f, 256,
+                        i, d, d, f, f, i, null));
             }
+            float[] gl = new float[batch.predictions().logits().length];
+            float[] gb = new float[batch.predictions().boxes().length];
+            int[] assign = new int[b * q];
+            assertEquals(3, NativeLibrary.h4j_cuda_loss_host(b, q, batch.numLogits(), batch.predictions().logits(),
+                    batch.predictions().boxes(), batch.targets().offsets(), batch.targets().labels(),
+                    batch.targets().boxes(), cfg, assign, new double[5], gl, gb));
+            assertEquals(3, NativeLibrary.h4j_cuda_forward_host(b, q, batch.numLogits(), batch.predictions().logits(),
+                    batch.predictions().boxes(), batch.targets().offsets(), batch.targets().labels(),
+                    batch.targets().boxes(), cfg, assign, new double[b], new double[5], gl, gb, new int[b * 8]));
             assertTrue(NativeLibrary.h4j_last_error().length() > 0);
         } else {
             assertEquals(0, st);

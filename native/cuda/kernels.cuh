@@ -1,0 +1,106 @@
+// hungarian4j — internal launchers shared by the CUDA sources (cost, loss, forward).
+// Layering as in CUB: device functions (hd_math.h, loss_float.h) -> __global__ kernels (one
+// .cu each) -> launchers declared here (grid sizing, error check after every launch) -> the
+// extern "C" API.
+#ifndef HUNGARIAN4J_CUDA_KERNELS_CUH
+#define HUNGARIAN4J_CUDA_KERNELS_CUH
+
+#include <cuda_runtime.h>
+
+#include <cstddef>
+
+#include "cuda_common.cuh"
+
+namespace h4j {
+namespace cuda {
+
+// ---- cost blocks (cost_kernel.cu) ---------------------------------------------------------
+
+struct CostParams {
+    int B, Q, C;
+    const float* logits;
+    const float* boxes;
+    const int* offsets;
+    const int* labels;
+    const float* tboxes;
+    float w_class, w_bbox, w_giou;
+    int log_prob;
+    float* out;
+    // pipeline only (NULL for the public cost API):
+    const int* guard;  // device int; non-zero = inputs failed device-side checks: write no cost
+    int* offs_out;     // device int[B+1]: receives offsets, or zeros when *guard != 0
+};
+
+CostParams make_cost_params(int B, int Q, int C, const float* logits, const float* boxes,
+                            const int* offsets, const int* labels, const float* tboxes,
+                            const Config& cfg, float* cost_out);
+int launch_cost_blocks(const CostParams& prm, cudaStream_t stream);
+
+// ---- loss (loss_kernel.cu) -----------------------------------------------------------------
+
+/// Control block at the start of every loss / forward workspace; zeroed (cudaMemsetAsync)
+/// at the start of each call.
+struct LossCtl {
+    unsigned long long matched;  // number of matched rows
+    unsigned int bad;            // kBad* flags of the device-side checks
+    unsigned int done;           // blocks of the row kernel that finished (last-block reduction)
+};
+
+enum : unsigned int {
+    kBadOffsets = 1u,   // offsets not a CSR (offsets[0] != 0, decreasing, or negative)
+    kBadLabel = 2u,     // a label outside [0, K)
+    kBadAssign = 4u,    // an assignment entry outside [-1, M_b)
+    kBadMaxM = 8u,      // forward: some M_b > max_m
+    kBadCapacity = 16u  // forward: Q * offsets[B] costs do not fit the workspace
+};
+
+/// Blocks of the row kernel at most (its grid strides); partial sums: 3 doubles per block.
+constexpr int kLossMaxBlocks = 1024;
+
+inline size_t align256(size_t n) { return (n + 255) & ~(size_t)255; }
+
+/// Bytes of [LossCtl | partials] at the start of a workspace.
+inline size_t loss_scratch_bytes() {
+    return align256(sizeof(LossCtl)) + align256(sizeof(double) * 3 * (size_t)kLossMaxBlocks);
+}
+
+struct LossLaunch {
+    int B, Q, C;
+    const float* logits;
+    const float* boxes;
+    const int* offsets;
+    const int* labels;
+    const float* tboxes;
+    const int* assign;  // device int[B*Q]
+    Config cfg;
+    double* terms;      // device double[5]
+    float* grad_logits; // device or NULL
+    float* grad_boxes;  // device or NULL
+    void* scratch;      // loss_scratch_bytes() device bytes, 16-aligned
+};
+
+/// Forward-mode checks (before the costs): validates offsets and labels, sets
+/// matched = sum_b min(Q, M_b), flags M_b > max_m and Q * offsets[B] > cost_capacity.
+/// Zeroes the control block first.
+int launch_loss_prepare_forward(const LossLaunch& L, int max_m, long long cost_capacity,
+                                cudaStream_t stream);
+/// Loss mode: zeroes the control block, validates offsets, labels and the assignment, counts
+/// the matched rows, then runs the fused row kernel (CE, L1, GIoU, gradients, reduction).
+int launch_loss(const LossLaunch& L, cudaStream_t stream);
+/// The fused row kernel alone (after launch_loss_prepare_forward and the matching).
+int launch_loss_rows(const LossLaunch& L, cudaStream_t stream);
+
+// ---- per-thread device context of the host conveniences (loss_kernel.cu) ----------------
+
+/// This thread's non-blocking stream and a device buffer of at least `bytes` (grown, never
+/// shrunk; re-created when the current device changes). Sets *stream and *buf.
+int host_context(size_t bytes, cudaStream_t* stream, void** buf);
+
+/// Copies host -> device on `stream`; returns a status.
+int copy_in(void* dst, const void* src, size_t n, cudaStream_t stream, const char* what);
+int copy_out(void* dst, const void* src, size_t n, cudaStream_t stream, const char* what);
+
+}  // namespace cuda
+}  // namespace h4j
+
+#endif  // HUNGARIAN4J_CUDA_KERNELS_CUH
