@@ -23,9 +23,15 @@ backend=cuda
 (( dry )) && backend=native
 summary=()
 fails=0
+passes=0
+skips=0
 record() { # name status detail
   summary+=("$(printf '%-34s %-8s %s' "$1" "$2" "$3")")
-  if [[ $2 == FAIL ]]; then fails=$((fails + 1)); fi
+  case $2 in
+    FAIL) fails=$((fails + 1)) ;;
+    skipped) skips=$((skips + 1)) ;;
+    *) passes=$((passes + 1)) ;;
+  esac
   return 0
 }
 
@@ -103,6 +109,6 @@ fi
   printf '%s\n' "${summary[@]}"
   [[ -f $out/gpu_bench.txt ]] && { echo; tail -n 20 "$out/gpu_bench.txt"; }
   [[ -f $out/cli_bench.txt ]] && { echo; cat "$out/cli_bench.txt"; }
-  echo "$fails failed"
+  echo "kit: $passes passed, $fails failed, $skips skipped"
 } | tee "$out/summary.txt"
 (( fails == 0 ))
