@@ -25,6 +25,7 @@ namespace {
 
 int g_pass = 0, g_fail = 0;
 int g_fail_printed = 0;
+long long g_tail_certified = 0;  // certified problems whose phase tails used augmenting paths
 
 #define T_CHECK(cond, ...)                                          \
     do {                                                            \
@@ -365,6 +366,7 @@ bool run_problem(const std::string& cls, int Q, int M, const std::vector<float>&
     ClassStats& s = g_stats[cls];
     s.count++;
     if (stats[0] >= 0 && stats[0] < 4) s.outcome[stats[0]]++;
+    if (stats[0] == H4J_AUCTION_CERTIFIED && stats[H4J_AUCTION_STAT_AUGMENTATIONS] > 0) ++g_tail_certified;
     if (n >= 2) {
         int rounds = stats[H4J_AUCTION_STAT_FORWARD_ROUNDS] + stats[H4J_AUCTION_STAT_REVERSE_ROUNDS];
         s.rounds.push_back(rounds);
@@ -536,6 +538,8 @@ int main() {
         repaired += s.outcome[2] + s.outcome[3];
     }
     T_CHECK(repaired > 0, "the repair path was never exercised");
+    T_CHECK(g_tail_certified > 0, "the phase-tail augmenting paths were never exercised");
+    std::printf("repaired: %lld; certified after phase-tail augmenting paths: %lld\n", repaired, g_tail_certified);
     T_CHECK(total == 10000, "ran %d problems", total);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::printf("%d problems, %.1f s\n", total, secs);

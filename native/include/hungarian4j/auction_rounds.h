@@ -4,12 +4,22 @@
  * This header holds the whole algorithm of one problem as a sequence of block-synchronous
  * rounds over a per-problem state (AUCTION.md beside the shared docs is the design):
  *
- *   forward auction (Jacobi rounds, ε-scaling)  →  reverse auction at every phase end
- *   (asymmetric fix, N > n)  →  float64 price refinement (Bellman-Ford with a merged node Λ
- *   for the free objects)  →  certificate (every person's slack ≤ a rounding tolerance)
- *   →  otherwise repair: refinement with release of persons on predecessor cycles, a
- *   tightness cascade that makes the duals exact, then shortest augmenting paths
- *   (Crouse 2016, Dijkstra on reduced costs) warm-started from those duals.
+ *   forward auction (Jacobi rounds, ε-scaling; each phase's tail, once <= n/40 persons are
+ *   left or the count stalls for 8 rounds, is finished by shortest augmenting paths on the
+ *   ε-shifted reduced costs instead of a one-bid-per-round price war)  →  reverse auction at
+ *   every phase end (asymmetric fix, N > n)  →  float64 price refinement (Bellman-Ford with a
+ *   merged node Λ for the free objects)  →  certificate (every person's slack ≤ a rounding
+ *   tolerance)  →  otherwise repair: refinement with release of persons on predecessor cycles,
+ *   a tightness cascade that makes the duals exact, then shortest augmenting paths warm-started
+ *   from those duals.
+ *
+ * Shortest augmenting paths (sap_bf_all) are searched block-parallel: a multi-source
+ * label-correcting (Bellman-Ford) search from all free persons, one round per hop of the
+ * shortest-path tree, pruned at the best free-object distance δ, then the Dijkstra dual update
+ * (raise by δ − d for everything closer than δ) and one augmentation per search. A round is
+ * one block step, like an auction round; the stat "Dijkstra steps" counts these rounds (plus
+ * one row-minimum scan per call). Exactness never rests on the tails: it rests on the
+ * certificate, or on the repair's exact duals.
  *
  * The driver `h4j::auction::solve<X>` is a template over an executor X:
  *   - the CPU twin (auction_cpu.cpp) runs every parallel loop serially,
@@ -48,19 +58,6 @@
 #  define H4J_EXEC_CHECK_DISABLE
 #endif
 
-#if defined(H4J_TUNE) && !defined(__CUDACC__)
-#include <stdlib.h>
-#include <stdio.h>
-inline double h4j_knob(int k, double d) {
-    static double cache[64]; static int init[64];
-    if (!init[k]) { char nm[8]; snprintf(nm, 8, "K%d", k); const char* v = getenv(nm); cache[k] = v ? atof(v) : d; init[k] = 1; }
-    return cache[k];
-}
-#define H4J_K(k, d) h4j_knob(k, d)
-#else
-#define H4J_K(k, d) (d)
-#endif
-
 namespace h4j {
 namespace auction {
 
@@ -69,6 +66,8 @@ enum {
     kRoundCap = 512,        /* forward + reverse rounds over all phases */
     kRefineCap = 32,        /* refinement rounds per certificate attempt */
     kCycleEvery = 2,        /* predecessor-cycle check period (refinement rounds) */
+    kTailDiv = 40,          /* a phase's forward rounds stop once <= n/kTailDiv persons are unassigned */
+    kStallRounds = 8,       /* ... or when the unassigned count has not dropped for this many rounds */
     kStatsLen = 8
 };
 enum { kTrivial = 0, kCertified = 1, kRepaired = 2, kCappedRepaired = 3 };
@@ -520,79 +519,6 @@ struct FnSapU {
     const State* s;
     H4J_HD void operator()(int i) const { int a = s->asg[i]; s->u[i] = a >= 0 ? (double)s->K(i, a) + s->pd[a] : 0.0; }
 };
-struct FnDijObjReset { const State* s; H4J_HD void operator()(int j) const { s->spc[j] = H4J_INF64; s->sc[j] = 0; s->path[j] = -1; } };
-struct FnDijPerReset { const State* s; H4J_HD void operator()(int i) const { s->sr[i] = 0; } };
-struct GenDijStep {
-    const State* s; int i; double ui, minv;
-    H4J_HD ArgD operator()(int j) const {
-        if (s->sc[j]) return argd_ident();
-        double r = minv + (((double)s->K(i, j) + s->pd[j]) - ui);
-        if (r < s->spc[j]) { s->spc[j] = r; s->path[j] = i; }
-        ArgD a; a.v = s->spc[j]; a.k = s->owner[j] >= 0 ? 1 : 0; a.j = j; return a;
-    }
-};
-struct FnDualPer {
-    const State* s; int src; double minv;
-    H4J_HD void operator()(int i) const { if (s->sr[i] && i != src) s->u[i] += minv - s->spc[s->asg[i]]; }
-};
-struct FnDualObj {
-    const State* s; double minv;
-    H4J_HD void operator()(int j) const { if (s->sc[j]) s->pd[j] += minv - s->spc[j]; }
-};
-
-/* cold start of the shortest augmenting path (no auction state) */
-struct FnColMin {   /* square: p_j = -min_i c_ij; column j proposes to its argmin row (smallest i) */
-    const State* s;
-    H4J_HD void operator()(int j) const {
-        float m = H4J_INF32; int a = 0;
-        for (int i = 0; i < s->n; ++i) { float v = s->K(i, j); if (v < m) { m = v; a = i; } }
-        s->pd[j] = -(double)m;
-        atomic_min_u64(&s->pslot[a], (unsigned long long)j);
-    }
-};
-struct FnColAccept {   /* person i takes the smallest column that proposed */
-    const State* s;
-    H4J_HD void operator()(int i) const {
-        unsigned long long key = s->pslot[i];
-        if (key == ~0ull) return;
-        int j = (int)key; s->asg[i] = j; s->owner[j] = i; s->pslot[i] = ~0ull;
-    }
-};
-struct ScanRowMin {
-    const State* s;
-    H4J_HD ArgD operator()(int i, int lane, int nl) const {
-        ArgD a = argd_ident();
-        for (int j = lane; j < s->N; j += nl) { ArgD b; b.v = (double)s->K(i, j); b.k = 0; b.j = j; a = argd_comb(a, b); }
-        return a;
-    }
-};
-struct DoneRowMin {   /* rectangular: row i proposes to its argmin object; the smallest i wins */
-    const State* s;
-    H4J_HD void operator()(int i, ArgD m) const {
-        atomic_max_u64(&s->slot[m.j], 0xffffffffull - (unsigned long long)(unsigned)i);
-    }
-};
-struct FnRowAccept {
-    const State* s;
-    H4J_HD void operator()(int j) const {
-        unsigned long long key = s->slot[j];
-        if (key == 0ull) return;
-        int i = (int)(0xffffffffull - key); s->asg[i] = j; s->owner[j] = i; s->slot[j] = 0ull;
-    }
-};
-struct DoneMin { const State* s; H4J_HD void operator()(int i, ArgD m) const { if (s->asg[i] >= 0) s->t[i] = m.v; } };
-struct FnTransfer {   /* reduction transfer: raise p_sigma(i) to person i's second-best level */
-    const State* s;
-    H4J_HD void operator()(int i) const {
-        int a = s->asg[i];
-        if (a < 0) return;
-        double c = (double)s->K(i, a);
-        double m = s->t[i];          /* DoneMin stored min_{j != a}(c_ij + p'_j) */
-        double p = m - c;
-        if (c + p > m) p = nextafter(p, -H4J_INF64);
-        if (p > s->pd[a]) s->pd[a] = p;
-    }
-};
 
 struct ScanRowMinP {   /* min_j c_ij + pd_j (every object at its own price) */
     const State* s;
@@ -602,6 +528,7 @@ struct ScanRowMinP {   /* min_j c_ij + pd_j (every object at its own price) */
         return a;
     }
 };
+struct DoneUFree { const State* s; H4J_HD void operator()(int i, ArgD m) const { if (s->asg[i] < 0) s->u[i] = m.v; } };
 struct DoneU { const State* s; H4J_HD void operator()(int i, ArgD m) const { s->u[i] = m.v; } };
 struct FnPriceFromPd { const State* s; H4J_HD void operator()(int j) const { s->price[j] = (float)s->pd[j]; } };
 
@@ -673,51 +600,6 @@ H4J_AUCTION_DRIVER bool certify(Ctx<X>& c) {
     return max_slack(c, lam) <= tolp;
 }
 
-/* shortest augmenting path from every free person, in index order. Duals: pd (objects), u (persons);
- * on entry every reduced cost c_ij + pd_j - u_i of an assigned person is >= 0 and its matched arc is
- * treated as tight; a free person's u is the offset of its own row. */
-H4J_EXEC_CHECK_DISABLE
-template <class X>
-H4J_AUCTION_DRIVER void sap_all(Ctx<X>& c) {
-    X& x = c.x; const State& s = c.s; const int n = s.n, N = s.N;
-    for (int src = 0; src < n; ++src) {
-        if (s.asg[src] >= 0) continue;
-        x.for_each(N, FnDijObjReset{&s});
-        x.for_each(n, FnDijPerReset{&s});
-        x.sync();
-        double minv = 0.0;
-        int i = src, sink = -1;
-        double ui = s.u[src];
-        while (sink < 0) {
-            if (x.leader()) s.sr[i] = 1;
-            ArgD b = x.reduce(N, argd_ident(), GenDijStep{&s, i, ui, minv}, ArgDComb{});
-            c.st.v[kStDijkstra]++;
-            minv = b.v;
-            const int j = b.j;
-            if (x.leader()) s.sc[j] = 1;
-            x.sync();
-            if (s.owner[j] < 0) sink = j;
-            else { i = s.owner[j]; ui = s.u[i]; }
-        }
-        x.for_each(n, FnDualPer{&s, src, minv});
-        x.for_each(N, FnDualObj{&s, minv});
-        x.sync();
-        if (x.leader()) {
-            s.u[src] += minv;
-            int j = sink;
-            for (;;) {
-                int pi = s.path[j];
-                int nj = s.asg[pi];
-                s.owner[j] = pi; s.asg[pi] = j;
-                if (pi == src) break;
-                j = nj;
-            }
-        }
-        x.sync();
-        c.st.v[kStAug]++;
-    }
-}
-
 /* ---- multi-source label-correcting shortest augmenting path (one path per search)
  * Rows: free persons are sources at label 0 (relative to their own u); an assigned person's label
  * is the distance of its object. Each round, every column pulls the best (label_i + reduced cost,
@@ -739,7 +621,7 @@ struct GenBfRelax {   /* column j pulls from the active persons targ[0..cnt) */
         const double pj = s->pd[j];
         for (int k = 0; k < cnt; ++k) {
             const int i = s->targ[k];
-            double v = s->t[i] + (((double)s->K(i, j) + pj) - s->u[i]);
+            double v = s->t[i] + dmax2(((double)s->K(i, j) + pj) - s->u[i], 0.0);
             if (v < best || (v == best && i < bi)) { best = v; bi = i; }
         }
         if (best < s->spc[j]) { s->spc[j] = best; s->path[j] = bi; s->sc[j] = 1; } else s->sc[j] = 0;
@@ -769,8 +651,14 @@ struct FnBfDualPer {
 
 H4J_EXEC_CHECK_DISABLE
 template <class X>
-H4J_AUCTION_DRIVER void sap_bf_all(Ctx<X>& c) {
+H4J_AUCTION_DRIVER void sap_bf_all(Ctx<X>& c, int all_rows) {
     X& x = c.x; const State& s = c.s; const int n = s.n, N = s.N;
+    /* every source starts with reduced costs >= 0: u_i = min_j c_ij + pd_j for the free persons
+     * (all_rows: for every person, which shifts each matched arc by its slack, at most ε) */
+    if (all_rows) x.for_each_warp(n, argd_ident(), ScanRowMinP{&s}, ArgDComb{}, DoneU{&s});
+    else x.for_each_warp(n, argd_ident(), ScanRowMinP{&s}, ArgDComb{}, DoneUFree{&s});
+    x.sync();
+    c.st.v[kStDijkstra]++;
     for (;;) {
         x.for_each(N, FnBfObjInit{&s});
         x.for_each(n, FnBfPerInit{&s});
@@ -816,26 +704,6 @@ H4J_AUCTION_DRIVER void repair(Ctx<X>& c, int do_refine) {
     double lam, M;
     if (do_refine) {
         refine(c, lam, M, 2 * n + 32, 1, n / 2);
-    } else if (H4J_K(10, 0) > 0) {
-        /* cold start: reduction with a conflict-free initial matching */
-        if (s.rect) {
-            x.for_each_warp(n, argd_ident(), ScanRowMin{&s}, ArgDComb{}, DoneRowMin{&s});
-            x.sync();
-            x.for_each(N, FnRowAccept{&s});
-        } else {
-            x.for_each(N, FnColMin{&s});
-            x.sync();
-            x.for_each(n, FnColAccept{&s});
-        }
-        x.sync();
-        c.st.v[kStRefine]++;
-        if (H4J_K(11, 0) > 0) {
-            x.for_each_warp(n, argd_ident(), ScanRefine{&s, 0.0}, ArgDComb{}, DoneMin{&s});
-            x.sync();
-            x.for_each(n, FnTransfer{&s});
-            x.sync();
-            c.st.v[kStRefine]++;
-        }
     }
     /* Λ <= every assigned price (refine keeps it so; recompute for the other paths) */
     {
@@ -846,7 +714,6 @@ H4J_AUCTION_DRIVER void repair(Ctx<X>& c, int do_refine) {
     /* tightness cascade: free every person whose arc is not exactly the minimum */
     for (;;) {
         max_slack(c, lam);
-        if (H4J_K(12, 0) > 0) c.st.v[kStRefine]++;
         x.for_each(n, FnMarkSlack{&s});
         x.sync();
         int rel = x.reduce(n, 0, GenRelease{&s, 1}, IntSum{});
@@ -858,7 +725,7 @@ H4J_AUCTION_DRIVER void repair(Ctx<X>& c, int do_refine) {
     x.sync();
     x.for_each(n, FnSapU{&s});
     x.sync();
-    if (H4J_K(40, 0) > 0) sap_bf_all(c); else sap_all(c);
+    sap_bf_all(c, 0);
 }
 
 /* ε-phase tail: the persons still unassigned get shortest augmenting paths on the ε-shifted costs
@@ -867,13 +734,10 @@ H4J_AUCTION_DRIVER void repair(Ctx<X>& c, int do_refine) {
 H4J_EXEC_CHECK_DISABLE
 template <class X>
 H4J_AUCTION_DRIVER void sap_tail(Ctx<X>& c) {
-    X& x = c.x; const State& s = c.s; const int n = s.n, N = s.N;
+    X& x = c.x; const State& s = c.s; const int N = s.N;
     x.for_each(N, FnPdInit{&s});
     x.sync();
-    x.for_each_warp(n, argd_ident(), ScanRowMinP{&s}, ArgDComb{}, DoneU{&s});
-    x.sync();
-    c.st.v[kStDijkstra]++;
-    if (H4J_K(41, 0) > 0) sap_bf_all(c); else sap_all(c);
+    sap_bf_all(c, 1);
     x.for_each(N, FnPriceFromPd{&s});
     x.sync();
 }
@@ -905,15 +769,12 @@ H4J_AUCTION_DRIVER Stats solve(X& x, const State& s) {
         c.st.v[kStOutcome] = kRepaired;
         return c.st;
     }
-    if (H4J_K(0, 0) > 0 && (double)N <= H4J_K(1, 1.0) * (double)n) {
-        repair(c, 0);
-        c.st.v[kStOutcome] = kRepaired;
-        return c.st;
-    }
     const float R = mm.hi - mm.lo;
-    const bool wide = N >= 2 * n;
-    const float eps0 = mul_rn(wide ? 0.002f : 0.015f, R);
-    const float theta = wide ? 0.125f : 0.25f;
+    /* one schedule for every shape: with the phase tails finished by shortest augmenting paths,
+     * ε0 = 0.002R, θ = 1/8 beat the former square schedule (0.015R, 1/4) on square, near-square
+     * and DETR problems alike (bench/AUCTION_ROUNDS.md) */
+    const float eps0 = mul_rn(0.002f, R);
+    const float theta = 0.125f;
     const float eps_min = fmax2(mul_rn(1e-6f, R), mul_rn(8.0f, ulp32(maxabs + R)));
     float eps = fmax2(eps0, eps_min);
     int rounds = 0;
@@ -929,12 +790,11 @@ H4J_AUCTION_DRIVER Stats solve(X& x, const State& s) {
             int cnt = x.compact(n, PredUnassigned{&s}, s.list);
             if (cnt == 0) break;
             if (rounds >= kRoundCap) { capped = true; break; }
-            if (H4J_K(30, 0) > 0) {
-                if (cnt < best_cnt) { best_cnt = cnt; since = 0; } else ++since;
-                if (prounds >= (int)H4J_K(34, 1) && (cnt <= (int)H4J_K(31, 0) || (H4J_K(33, 0) > 0 && cnt * H4J_K(33, 0) <= n) || since >= (int)H4J_K(32, 1000000))) {
-                    sap_tail(c);
-                    continue;
-                }
+            /* phase tail: few persons left (<= n/kTailDiv) or no progress for kStallRounds rounds */
+            if (cnt < best_cnt) { best_cnt = cnt; since = 0; } else ++since;
+            if (prounds >= 1 && (cnt * kTailDiv <= n || since >= kStallRounds)) {
+                sap_tail(c);
+                continue;
             }
             ++prounds;
             x.for_each_warp(cnt, bid_ident(), ScanBid{&s}, BidComb{}, DoneBid{&s, eps});
@@ -942,13 +802,7 @@ H4J_AUCTION_DRIVER Stats solve(X& x, const State& s) {
             x.for_each(N, FnResolve{&s});
             x.sync();
             ++rounds; c.st.v[kStForward]++;
-#if defined(H4J_TUNE) && !defined(__CUDACC__)
-            if (H4J_K(20, 0) > 0 && n >= (int)H4J_K(20, 0)) printf("%d ", cnt);
-#endif
         }
-#if defined(H4J_TUNE) && !defined(__CUDACC__)
-        if (H4J_K(20, 0) > 0 && n >= (int)H4J_K(20, 0)) printf("| phase %d eps/R %.3g rounds %d rev %d\n", c.st.v[kStPhases], eps / R, rounds, c.st.v[kStReverse]);
-#endif
         /* reverse auction: unassigned objects priced above λ */
         if (!capped && N > n) {
             for (;;) {
