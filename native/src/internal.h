@@ -74,6 +74,8 @@ int validate_costs(int B, int Q, const int* offsets, const float* costs);
 int validate_assign(int B, int Q, const int* offsets, const int* assign);
 /// ptr != NULL, else an INVALID_ARG naming it.
 int require(const void* ptr, const char* name);
+/// grad_logits and grad_boxes both NULL or both non-NULL, else an INVALID_ARG.
+int validate_grad_pair(const float* grad_logits, const float* grad_boxes);
 
 // ---- the problem and its per-image kernels ---------------------------------------------------
 
@@ -93,21 +95,21 @@ struct Problem {
 
 /// Reusable per-thread buffers of one image (grow only; no allocation in steady state).
 struct ImageWork {
-    std::vector<double> lse;    // [Q] log-sum-exp per query
-    std::vector<double> mx;     // [Q] row maximum
-    std::vector<double> inv_s;  // [Q] 1 / sum exp(l - max)
-    std::vector<double> ex;     // [Q*C] exp(l - max)
-    std::vector<hd::Corners<double>> tc;  // [M] target corners
-    std::vector<double> tarea;  // [M] target areas
+    std::vector<float> mx;      // [Q] row maximum                      (kept rows only)
+    std::vector<double> inv_s;  // [Q] 1 / sum exp(l - max)             (kept rows only)
+    std::vector<double> lse;    // [Q] log-sum-exp                      (kept rows only)
+    std::vector<float> ex;      // [Q*C] exp(l - max) when kept, else [C] for one row
+    std::vector<double> tsoa;   // [9*M] target boxes, struct of arrays (see image_cost)
+    std::vector<double> cc;     // [M] class costs of one row
     std::vector<float> cost;    // [Q*M] cost block (forward only)
-    void ensure(int Q, int C, int M, std::size_t cost_len);
+    /// keep_rows: room for the softmax of all Q rows (image_cost keeps them for image_loss).
+    void ensure(int Q, int C, int M, std::size_t cost_len, bool keep_rows);
 };
 ImageWork& image_work();  // this thread's instance
 
-/// Softmax statistics of the Q rows of image b: w.lse, w.mx, w.inv_s and w.ex.
-void image_softmax(const Problem& p, int b, ImageWork& w);
-/// Cost block of image b (Q x M_b) into out, using the statistics of image_softmax.
-void image_cost(const Problem& p, int b, ImageWork& w, float* out);
+/// Cost block of image b (Q x M_b, M_b >= 1) into out. With keep_rows, the softmax statistics
+/// of every row stay in w (mx, inv_s, lse, ex[Q*C]) for image_loss(..., have_rows = true).
+void image_cost(const Problem& p, int b, ImageWork& w, float* out, bool keep_rows);
 
 /// Per-image partial sums of the loss.
 struct ImageTerms {
@@ -118,9 +120,10 @@ struct ImageTerms {
 struct LossScales {
     double ce = 0, bbox = 0, giou = 0;  // d total / d (per-element term)
 };
-/// Loss terms of image b for assign_b[Q]; gradients (scaled) when gl/gb are non-NULL.
-void image_loss(const Problem& p, int b, const int* assign_b, const ImageWork& w,
-                const LossScales& sc, float* gl, float* gb, ImageTerms* out);
+/// Loss terms of image b for assign_b[Q]; gradients (scaled) when gl/gb are non-NULL. With
+/// have_rows the softmax statistics kept by image_cost are used, else each row's are computed.
+void image_loss(const Problem& p, int b, const int* assign_b, ImageWork& w, const LossScales& sc,
+                float* gl, float* gb, ImageTerms* out, bool have_rows);
 /// Global normalizers and gradient scales of the loss for the given numbers of matched and
 /// unmatched predictions (summed over the batch).
 struct LossNorm {
@@ -170,8 +173,38 @@ struct FirstFailure {
     }
 };
 
-/// Rough costs of the per-image stages, in "simple operations", for the serial/parallel choice.
+/// Estimated serial time of the per-image stages in nanoseconds (calibrated on the CPU kernels;
+/// only the serial/parallel choice and the number of helpers depend on it, never a result).
 double estimate_work(const Problem& p, bool cost, bool match, bool loss);
+
+/// The argument checks shared by the entry points that take predictions and targets
+/// (h4j_cpu_cost_blocks, h4j_cpu_loss, h4j_cpu_forward): dims, cfg, offsets, targets and
+/// predictions, in that order. On success fills *p and *T_out = offsets[B].
+int setup_problem(int B, int Q, int C, const float* logits, const float* boxes,
+                  const int* offsets, const int* labels, const float* tboxes, const double* cfg,
+                  Problem* p, long long* T_out);
+
+/// Runs body(b) -> status for every image b in [0, B), on the pool when `work` (estimate_work)
+/// is worth it. Returns H4J_OK, or the failure of the lowest failing image (a non-OK status from
+/// body, or an exception: out of memory) as "fn: image b failed (...)" — deterministic whatever
+/// the number of threads.
+template <typename F>
+int for_each_image(const char* fn, int B, double work, F&& body) {
+    FirstFailure fail;
+    auto item = [&](int b) {
+        try {
+            const int rc = body(b);
+            if (rc != H4J_OK) fail.mark(b, rc);
+        } catch (...) {
+            fail.mark(b, H4J_ERR_OUT_OF_MEMORY);
+        }
+    };
+    parallel_for(B, work, item);
+    if (fail.any())
+        return set_error(fail.status, "%s: image %d failed (%s)", fn, fail.first,
+                         h4j_status_string(fail.status));
+    return H4J_OK;
+}
 
 }  // namespace h4j
 

@@ -1,8 +1,16 @@
-// hungarian4j — DETR SetCriterion loss and its gradients for a fixed matching (CPU, double math).
+// hungarian4j — DETR SetCriterion loss and its gradients for a fixed matching (CPU: softmax in
+// float with double sums, every term and box gradient in double).
+// Value-preserving: lets GCC if-convert (and so vectorize) the branch-free selects of the
+// kernels, which it otherwise keeps as branches in case a floating-point exception could trap.
+// Rounding and results are unchanged; FP exceptions are never unmasked in this library.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-trapping-math")
+#endif
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
+#include "cpu_kernels.h"
 #include "hungarian4j/hd_math.h"
 #include "internal.h"
 
@@ -45,8 +53,12 @@ void finish_terms(const Problem& p, const LossNorm& n, const ImageTerms* per_ima
     terms_out[H4J_TERM_NUM_BOXES] = n.num_boxes;
 }
 
-void image_loss(const Problem& p, int b, const int* assign_b, const ImageWork& w,
-                const LossScales& sc, float* gl, float* gb, ImageTerms* out) {
+// One pass per prediction row: its softmax (kept by image_cost, or computed here: float exp,
+// double sum), the cross-entropy term in double and its gradient row in float; box terms and
+// gradients in double for the matched rows.
+H4J_CPU_CLONES
+void image_loss(const Problem& p, int b, const int* assign_b, ImageWork& w, const LossScales& sc,
+                float* gl, float* gb, ImageTerms* out, bool have_rows) {
     const int Q = p.Q, C = p.C, K = C - 1;
     const float* L = p.logits_of(b);
     const float* P = p.boxes_of(b);
@@ -59,17 +71,31 @@ void image_loss(const Problem& p, int b, const int* assign_b, const ImageWork& w
         const int label = t >= 0 ? lab[t] : K;
         const double wt = t >= 0 ? 1.0 : eos;
         const float* row = L + (std::size_t)q * C;
-        acc.ce_num += wt * (w.lse[q] - (double)row[label]);
+        const float* e;
+        double inv_s, lse;
+        if (have_rows) {
+            e = w.ex.data() + (std::size_t)q * C;
+            inv_s = w.inv_s[q];
+            lse = w.lse[q];
+        } else {
+            float* er = w.ex.data();
+            double s;
+            const float m = kern::row_softmax(row, C, er, &s);
+            e = er;
+            inv_s = 1.0 / s;
+            lse = (double)m + std::log(s);
+        }
+        acc.ce_num += wt * (lse - (double)row[label]);
         if (gl) {
-            float* g = gl + (std::size_t)q * C;
+            float* H4J_RESTRICT g = gl + (std::size_t)q * C;
             const double coef = sc.ce * wt;
             if (coef == 0.0) {
                 std::memset(g, 0, sizeof(float) * (std::size_t)C);
             } else {
-                const double* e = w.ex.data() + (std::size_t)q * C;
-                const double cs = coef * w.inv_s[q];
-                for (int c = 0; c < C; ++c) g[c] = (float)(cs * e[c]);
-                g[label] = (float)(cs * e[label] - coef);
+                const double cs = coef * inv_s;
+                const float csf = (float)cs;
+                for (int c = 0; c < C; ++c) g[c] = csf * e[c];
+                g[label] = (float)(cs * (double)e[label] - coef);
             }
         }
         const float* pb = P + (std::size_t)q * 4;
@@ -111,42 +137,28 @@ extern "C" int h4j_cpu_loss(int B, int Q, int C, const float* logits, const floa
     return guarded("h4j_cpu_loss", [&]() -> int {
         Problem p;
         long long T = 0;
-        if (int rc = validate_dims(B, Q, C)) return rc;
-        if (int rc = parse_config(cfg, &p.cfg)) return rc;
-        if (int rc = validate_offsets(B, offsets, &T)) return rc;
-        if (int rc = validate_targets(T, C, labels, tboxes)) return rc;
-        if (int rc = validate_predictions(B, Q, C, logits, boxes)) return rc;
+        if (int rc = setup_problem(B, Q, C, logits, boxes, offsets, labels, tboxes, cfg, &p, &T))
+            return rc;
         if (int rc = validate_assign(B, Q, offsets, assign)) return rc;
         if (int rc = require(terms_out, "terms_out")) return rc;
-        if ((grad_logits == nullptr) != (grad_boxes == nullptr))
-            return set_error(H4J_ERR_INVALID_ARG,
-                             "grad_logits and grad_boxes must be both NULL or both non-NULL");
-        p.B = B; p.Q = Q; p.C = C;
-        p.logits = logits; p.boxes = boxes; p.offsets = offsets; p.labels = labels;
-        p.tboxes = tboxes;
+        if (int rc = validate_grad_pair(grad_logits, grad_boxes)) return rc;
         long long matched = 0;
         const std::size_t BQ = (std::size_t)B * Q;
         for (std::size_t i = 0; i < BQ; ++i) matched += assign[i] >= 0;
         const LossNorm norm = loss_norm(p, matched, (long long)BQ - matched);
         const bool grads = grad_logits != nullptr;
         std::vector<ImageTerms>& per = terms_scratch(B);
-        FirstFailure fail;
-        auto body = [&](int b) {
-            try {
-                ImageWork& w = image_work();
-                w.ensure(Q, C, 0, 0);
-                image_softmax(p, b, w);
-                image_loss(p, b, assign + (std::size_t)b * Q, w, norm.scales,
-                           grads ? grad_logits + (std::size_t)b * Q * C : nullptr,
-                           grads ? grad_boxes + (std::size_t)b * Q * 4 : nullptr, &per[b]);
-            } catch (...) {
-                fail.mark(b, H4J_ERR_OUT_OF_MEMORY);
-            }
-        };
-        parallel_for(B, estimate_work(p, false, false, true), body);
-        if (fail.any())
-            return set_error(fail.status, "h4j_cpu_loss: image %d failed (%s)", fail.first,
-                             h4j_status_string(fail.status));
+        if (int rc = for_each_image(
+                "h4j_cpu_loss", B, estimate_work(p, false, false, true), [&](int b) {
+                    ImageWork& w = image_work();
+                    w.ensure(Q, C, 0, 0, false);
+                    image_loss(p, b, assign + (std::size_t)b * Q, w, norm.scales,
+                               grads ? grad_logits + (std::size_t)b * Q * C : nullptr,
+                               grads ? grad_boxes + (std::size_t)b * Q * 4 : nullptr, &per[b],
+                               false);
+                    return H4J_OK;
+                }))
+            return rc;
         finish_terms(p, norm, per.data(), terms_out);
         return H4J_OK;
     });

@@ -170,23 +170,14 @@ extern "C" int h4j_cpu_match_exact(int B, int Q, const int* offsets, const float
         p.Q = Q;
         p.C = 0;
         p.offsets = offsets;
-        FirstFailure fail;
-        auto body = [&](int b) {
-            try {
+        return for_each_image(
+            "h4j_cpu_match_exact", B, estimate_work(p, false, true, false), [&](int b) {
                 double mc = 0.0;
                 const int M = offsets[b + 1] - offsets[b];
-                int rc = lsap_block(Q, M, costs + (std::size_t)Q * offsets[b],
-                                    assign_out + (std::size_t)b * Q, &mc);
-                if (rc != H4J_OK) fail.mark(b, rc);
+                const int rc = lsap_block(Q, M, costs + (std::size_t)Q * offsets[b],
+                                          assign_out + (std::size_t)b * Q, &mc);
                 if (matching_cost_out) matching_cost_out[b] = mc;
-            } catch (...) {
-                fail.mark(b, H4J_ERR_OUT_OF_MEMORY);
-            }
-        };
-        parallel_for(B, estimate_work(p, false, true, false), body);
-        if (fail.any())
-            return set_error(fail.status, "h4j_cpu_match_exact: image %d failed (%s)", fail.first,
-                             h4j_status_string(fail.status));
-        return H4J_OK;
+                return rc;
+            });
     });
 }

@@ -8,6 +8,7 @@
 // order, so results are bit-identical whatever the number of threads.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -21,8 +22,39 @@ namespace {
 
 std::atomic<int> g_max_threads{0};
 
-// Below this many estimated operations per call, waking the workers costs more than it saves.
-constexpr double kParallelThreshold = 200000.0;
+// Dispatch to the pool only when the call's estimated serial work (estimate_work, ns) exceeds
+// this: below it, waking a sleeping worker (a futex wake and a context switch, 5-50 µs on a
+// loaded machine) costs about what it could save. Each helper must also get at least
+// kMinWorkPerThread of it, so a call never wakes more workers than it can keep busy.
+constexpr double kParallelThreshold = 150000.0;  // ns
+constexpr double kMinWorkPerThread = 60000.0;   // ns
+
+// After a job, a worker polls for the next one this long before it sleeps (back-to-back calls,
+// as in a training loop, then start without a wake-up); the caller polls this long for its
+// helpers to finish before it sleeps.
+constexpr auto kWorkerSpin = std::chrono::microseconds(50);
+constexpr auto kCallerSpin = std::chrono::microseconds(200);
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    asm volatile("yield" ::: "memory");
+#endif
+}
+
+/// Polls pred() for up to `limit`; true when it became true.
+template <typename P>
+bool spin_until(P&& pred, std::chrono::microseconds limit) {
+    const auto start = std::chrono::steady_clock::now();
+    for (;;) {
+        for (int i = 0; i < 64; ++i) {
+            if (pred()) return true;
+            cpu_relax();
+        }
+        if (std::chrono::steady_clock::now() - start >= limit) return pred();
+    }
+}
 
 class Pool {
 public:
@@ -37,7 +69,7 @@ public:
     ~Pool() {
         {
             std::lock_guard<std::mutex> lk(m_);
-            stop_ = true;
+            stop_.store(true);
         }
         cv_.notify_all();
         for (auto& t : threads_)
@@ -52,21 +84,31 @@ public:
         std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
         if (!busy.owns_lock()) return false;
         helpers = std::min(helpers, workers());
-        {
-            std::lock_guard<std::mutex> lk(m_);
-            fn_ = fn;
-            ctx_ = ctx;
-            n_ = n;
-            next_.store(0, std::memory_order_relaxed);
-            helpers_ = helpers;
-            pending_ = helpers;
-            ++generation_;
+        if (helpers <= 0) {
+            busy.unlock();
+            for (int i = 0; i < n; ++i) fn(ctx, i);
+            return true;
         }
-        cv_.notify_all();
+        // Only the helpers of the previous job read these, and they have all finished it.
+        fn_ = fn;
+        ctx_ = ctx;
+        n_ = n;
+        next_.store(0, std::memory_order_relaxed);
+        pending_.store(helpers, std::memory_order_relaxed);
+        // generation (upper bits) and number of helpers (low 16 bits) in one word, so a worker
+        // reads both consistently; seq_cst pairs with the sleepers_ protocol below.
+        job_.store(((job_.load(std::memory_order_relaxed) >> 16) + 1) << 16 | (std::uint64_t)helpers);
+        if (sleepers_.load() > 0) {
+            std::lock_guard<std::mutex> lk(m_);
+            cv_.notify_all();
+        }
         work();
-        {
+        auto done = [this] { return pending_.load(std::memory_order_acquire) == 0; };
+        if (!spin_until(done, kCallerSpin)) {
             std::unique_lock<std::mutex> lk(m_);
-            done_cv_.wait(lk, [this] { return pending_ == 0; });
+            caller_sleeps_.store(true);
+            done_cv_.wait(lk, done);
+            caller_sleeps_.store(false);
         }
         return true;
     }
@@ -81,32 +123,39 @@ private:
     }
 
     void loop(int id) {
-        std::uint64_t seen = 0;
-        std::unique_lock<std::mutex> lk(m_);
+        std::uint64_t seen = 0;  // job_ before the first job (this may start after it)
         for (;;) {
-            cv_.wait(lk, [&] { return stop_ || generation_ != seen; });
-            if (stop_) return;
-            seen = generation_;
-            if (id >= helpers_) continue;  // not needed for this job
-            lk.unlock();
+            auto fresh = [&] { return job_.load() != seen || stop_.load(); };
+            if (!spin_until(fresh, kWorkerSpin)) {
+                std::unique_lock<std::mutex> lk(m_);
+                sleepers_.fetch_add(1);
+                cv_.wait(lk, fresh);
+                sleepers_.fetch_sub(1);
+            }
+            if (stop_.load()) return;
+            seen = job_.load();
+            if (id >= (int)(seen & 0xffff)) continue;  // not needed for this job
             work();
-            lk.lock();
-            if (--pending_ == 0) done_cv_.notify_one();
+            if (pending_.fetch_sub(1) == 1 && caller_sleeps_.load()) {
+                std::lock_guard<std::mutex> lk(m_);
+                done_cv_.notify_one();
+            }
         }
     }
 
     std::mutex busy_;  // held by the call that owns the pool
-    std::mutex m_;
+    std::mutex m_;     // only for sleeping and waking
     std::condition_variable cv_, done_cv_;
     std::vector<std::thread> threads_;
-    std::uint64_t generation_ = 0;
-    bool stop_ = false;
+    std::atomic<std::uint64_t> job_{0};
+    std::atomic<bool> stop_{false};
+    std::atomic<int> sleepers_{0};
+    std::atomic<bool> caller_sleeps_{false};
+    std::atomic<int> pending_{0};
     void (*fn_)(void*, int) = nullptr;
     void* ctx_ = nullptr;
     int n_ = 0;
     std::atomic<int> next_{0};
-    int helpers_ = 0;
-    int pending_ = 0;
 };
 
 // Queried once: hardware_concurrency() reads /sys on every call (microseconds).
@@ -130,8 +179,10 @@ void parallel_for_impl(int n, double work, void (*fn)(void*, int), void* ctx) {
     const int hw = hardware_threads();
     if (threads <= 0 || threads > hw) threads = hw;
     if (n > 1 && threads > 1 && work >= kParallelThreshold) {
-        const int helpers = std::min(threads, n) - 1;
-        if (pool().try_run(n, helpers, fn, ctx)) return;
+        const double by_work = work / kMinWorkPerThread;
+        const int useful = by_work < (double)threads ? (int)by_work : threads;
+        const int helpers = std::min(useful, n) - 1;
+        if (helpers > 0 && pool().try_run(n, helpers, fn, ctx)) return;
     }
     for (int i = 0; i < n; ++i) fn(ctx, i);
 }

@@ -3,12 +3,39 @@
 #include <cstring>
 #include <vector>
 
+#include "cpu_kernels.h"
 #include "internal.h"
 
 namespace h4j {
 
 int require(const void* ptr, const char* name) {
     if (ptr == nullptr) return set_error(H4J_ERR_INVALID_ARG, "%s is NULL", name);
+    return H4J_OK;
+}
+
+int validate_grad_pair(const float* grad_logits, const float* grad_boxes) {
+    if ((grad_logits == nullptr) != (grad_boxes == nullptr))
+        return set_error(H4J_ERR_INVALID_ARG,
+                         "grad_logits and grad_boxes must be both NULL or both non-NULL");
+    return H4J_OK;
+}
+
+int setup_problem(int B, int Q, int C, const float* logits, const float* boxes,
+                  const int* offsets, const int* labels, const float* tboxes, const double* cfg,
+                  Problem* p, long long* T_out) {
+    if (int rc = validate_dims(B, Q, C)) return rc;
+    if (int rc = parse_config(cfg, &p->cfg)) return rc;
+    if (int rc = validate_offsets(B, offsets, T_out)) return rc;
+    if (int rc = validate_targets(*T_out, C, labels, tboxes)) return rc;
+    if (int rc = validate_predictions(B, Q, C, logits, boxes)) return rc;
+    p->B = B;
+    p->Q = Q;
+    p->C = C;
+    p->logits = logits;
+    p->boxes = boxes;
+    p->offsets = offsets;
+    p->labels = labels;
+    p->tboxes = tboxes;
     return H4J_OK;
 }
 
@@ -95,7 +122,9 @@ int validate_offsets(int B, const int* offsets, long long* T_out) {
 
 namespace {
 
-// True when every x[i] is finite: no exponent field all ones. Integer-only, so it vectorizes.
+// True when every x[i] is finite: no exponent field all ones. Integer-only, so it vectorizes
+// (and, over B*Q*C logits, is worth an AVX2 clone).
+H4J_CPU_CLONES
 bool all_finite(const float* x, std::size_t n) {
     std::uint32_t bad = 0;
     for (std::size_t i = 0; i < n; ++i) {

@@ -1,0 +1,205 @@
+// hungarian4j — micro-benchmark driver of the native CPU pipeline (not a test; not registered
+// with CTest because its name does not start with test_).
+//
+// Generates DETR-like batches like SyntheticBatch.java (same shape of data, own RNG) and times the
+// four CPU entry points: cost (h4j_cpu_cost_blocks), match (h4j_cpu_match_exact on those costs),
+// loss (h4j_cpu_loss with gradients, given the matching) and total (h4j_cpu_forward with
+// gradients). Prints the median and p90 µs per batch, and a checksum of the outputs.
+//
+// Build against a built library (any build directory):
+//   g++ -O2 -std=c++17 -Inative/include native/tests/bench_cpu.cpp -Lbuild/lib -lhungarian4j \
+//       -Wl,-rpath,$PWD/build/lib -lpthread -o /tmp/bench_cpu
+// Run:   /tmp/bench_cpu [--sizes 8x100x91x10,...] [--iterations N] [--warmup N] [--threads N]
+//                       [--stage cost|match|loss|total|all] [--log-prob]
+// For instruction counts: valgrind --tool=callgrind /tmp/bench_cpu --iterations 1 --warmup 0
+//   --threads 1 (callgrind serializes threads anyway; --threads 1 keeps the count repeatable).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "hungarian4j/hungarian4j.h"
+
+namespace {
+
+struct Rng {
+    std::uint64_t s;
+    explicit Rng(std::uint64_t seed) : s(seed) {}
+    std::uint64_t next() {  // splitmix64
+        std::uint64_t z = (s += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        return z ^ (z >> 31);
+    }
+    double uniform() { return (double)(next() >> 11) * (1.0 / 9007199254740992.0); }
+    int below(int n) { return (int)(uniform() * n); }
+};
+
+struct Batch {
+    int B, Q, K, C;
+    std::vector<float> logits, boxes, tboxes;
+    std::vector<int> offsets, labels;
+};
+
+void random_box(Rng& r, float* o) {
+    o[0] = (float)(0.1 + 0.8 * r.uniform());
+    o[1] = (float)(0.1 + 0.8 * r.uniform());
+    o[2] = (float)(0.02 + 0.4 * r.uniform());
+    o[3] = (float)(0.02 + 0.4 * r.uniform());
+}
+
+Batch generate(std::uint64_t seed, int B, int Q, int K, int M) {
+    Rng r(seed);
+    Batch b{B, Q, K, K + 1, {}, {}, {}, {}, {}};
+    const int C = K + 1;
+    b.offsets.resize(B + 1);
+    for (int i = 0; i <= B; ++i) b.offsets[i] = i * M;
+    const int T = B * M;
+    b.labels.resize(T);
+    b.tboxes.resize((std::size_t)T * 4);
+    for (int t = 0; t < T; ++t) {
+        b.labels[t] = r.below(K);
+        random_box(r, &b.tboxes[(std::size_t)t * 4]);
+    }
+    b.logits.resize((std::size_t)B * Q * C);
+    b.boxes.resize((std::size_t)B * Q * 4);
+    for (int i = 0; i < B; ++i)
+        for (int q = 0; q < Q; ++q) {
+            const std::size_t row = (std::size_t)i * Q + q;
+            float* l = &b.logits[row * C];
+            for (int k = 0; k < C; ++k) l[k] = (float)(r.uniform() * 2 - 1);
+            if (M > 0 && r.uniform() < 0.3) {
+                const int t = i * M + r.below(M);
+                for (int k = 0; k < 4; ++k) {
+                    const float v = b.tboxes[(std::size_t)t * 4 + k] + (float)((r.uniform() - 0.5) * 0.05);
+                    b.boxes[row * 4 + k] = k >= 2 ? std::max(0.01f, v) : v;
+                }
+                l[b.labels[t]] += 4.0f;
+            } else {
+                random_box(r, &b.boxes[row * 4]);
+                l[K] += 3.0f;
+            }
+        }
+    return b;
+}
+
+double now_us() {
+    return std::chrono::duration<double, std::micro>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+template <typename F>
+void time_stage(const char* size, const char* name, int warmup, int iters, F&& f) {
+    for (int i = 0; i < warmup; ++i) f();
+    std::vector<double> t(iters);
+    for (int i = 0; i < iters; ++i) {
+        const double t0 = now_us();
+        f();
+        t[i] = now_us() - t0;
+    }
+    std::sort(t.begin(), t.end());
+    const double med = t[iters / 2];
+    const double p90 = t[std::min(iters - 1, (int)(iters * 0.9))];
+    std::printf("%-16s %-6s median %10.1f us   p90 %10.1f us\n", size, name, med, p90);
+}
+
+void check(int rc, const char* what) {
+    if (rc != H4J_OK) {
+        std::fprintf(stderr, "%s failed: %s\n", what, h4j_last_error());
+        std::exit(1);
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string sizes = "8x100x91x10,64x100x91x20,16x300x91x50,4x900x91x100";
+    std::string stage = "all";
+    int iters = 50, warmup = 10, threads = 0;
+    bool log_prob = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto val = [&]() -> std::string {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "%s needs a value\n", a.c_str());
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (a == "--sizes") sizes = val();
+        else if (a == "--iterations") iters = std::max(1, std::atoi(val().c_str()));
+        else if (a == "--warmup") warmup = std::max(0, std::atoi(val().c_str()));
+        else if (a == "--threads") threads = std::atoi(val().c_str());
+        else if (a == "--stage") stage = val();
+        else if (a == "--log-prob") log_prob = true;
+        else {
+            std::fprintf(stderr, "unknown argument %s\n", a.c_str());
+            return 2;
+        }
+    }
+    h4j_set_max_threads(threads);
+    double cfg[H4J_CFG_LEN] = {1, 5, 2, log_prob ? 1.0 : 0.0, 1, 5, 2, 0.1, 0};
+    const bool all = stage == "all";
+    std::size_t pos = 0;
+    while (pos < sizes.size()) {
+        std::size_t end = sizes.find(',', pos);
+        if (end == std::string::npos) end = sizes.size();
+        const std::string sz = sizes.substr(pos, end - pos);
+        pos = end + 1;
+        int B, Q, K, M;
+        if (std::sscanf(sz.c_str(), "%dx%dx%dx%d", &B, &Q, &K, &M) != 4) {
+            std::fprintf(stderr, "bad size %s\n", sz.c_str());
+            return 2;
+        }
+        const Batch b = generate(42, B, Q, K, M);
+        const int C = b.C;
+        const int T = b.offsets[B];
+        std::vector<float> costs((std::size_t)Q * T);
+        std::vector<int> assign((std::size_t)B * Q);
+        std::vector<double> mc(B), terms(H4J_TERMS_LEN);
+        std::vector<float> gl((std::size_t)B * Q * C), gb((std::size_t)B * Q * 4);
+        auto cost = [&] {
+            check(h4j_cpu_cost_blocks(B, Q, C, b.logits.data(), b.boxes.data(), b.offsets.data(),
+                                      b.labels.data(), b.tboxes.data(), cfg, costs.data()),
+                  "cost");
+        };
+        auto match = [&] {
+            check(h4j_cpu_match_exact(B, Q, b.offsets.data(), costs.data(), assign.data(),
+                                      mc.data()),
+                  "match");
+        };
+        auto loss = [&] {
+            check(h4j_cpu_loss(B, Q, C, b.logits.data(), b.boxes.data(), b.offsets.data(),
+                               b.labels.data(), b.tboxes.data(), cfg, assign.data(),
+                               terms.data(), gl.data(), gb.data()),
+                  "loss");
+        };
+        auto total = [&] {
+            check(h4j_cpu_forward(B, Q, C, b.logits.data(), b.boxes.data(), b.offsets.data(),
+                                  b.labels.data(), b.tboxes.data(), cfg, assign.data(), mc.data(),
+                                  terms.data(), gl.data(), gb.data()),
+                  "forward");
+        };
+        cost();
+        match();
+        if (all || stage == "cost") time_stage(sz.c_str(), "cost", warmup, iters, cost);
+        if (all || stage == "match") time_stage(sz.c_str(), "match", warmup, iters, match);
+        if (all || stage == "loss") time_stage(sz.c_str(), "loss", warmup, iters, loss);
+        if (all || stage == "total") time_stage(sz.c_str(), "total", warmup, iters, total);
+        // checksums (so before/after builds can be compared for equal results)
+        double cs = 0, msum = 0, gsum = 0;
+        for (float c : costs) cs += c;
+        for (double v : mc) msum += v;
+        for (float g : gl) gsum += std::fabs(g);
+        for (float g : gb) gsum += std::fabs(g);
+        std::printf("%-16s check  costs %.9g  matching %.9g  total %.12g  |grad| %.9g\n",
+                    sz.c_str(), cs, msum, terms[H4J_TERM_TOTAL], gsum);
+    }
+    return 0;
+}
