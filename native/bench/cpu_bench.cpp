@@ -1,17 +1,14 @@
-// hungarian4j — micro-benchmark driver of the native CPU pipeline (not a test; not registered
-// with CTest because its name does not start with test_).
+// hungarian4j — micro-benchmark driver of the native CPU pipeline (not a test). Built by CMake as
+// h4j_cpu_bench (bin/ of the build directory; java/core/target/cmake/bin after mvn install).
 //
 // Generates DETR-like batches like SyntheticBatch.java (same shape of data, own RNG) and times the
 // four CPU entry points: cost (h4j_cpu_cost_blocks), match (h4j_cpu_match_exact on those costs),
 // loss (h4j_cpu_loss with gradients, given the matching) and total (h4j_cpu_forward with
 // gradients). Prints the median and p90 µs per batch, and a checksum of the outputs.
 //
-// Build against a built library (any build directory):
-//   g++ -O2 -std=c++17 -Inative/include native/tests/bench_cpu.cpp -Lbuild/lib -lhungarian4j \
-//       -Wl,-rpath,$PWD/build/lib -lpthread -o /tmp/bench_cpu
-// Run:   /tmp/bench_cpu [--sizes 8x100x91x10,...] [--iterations N] [--warmup N] [--threads N]
+// Run:   java/core/target/cmake/bin/h4j_cpu_bench [--sizes 8x100x91x10,...] [--iterations N] [--warmup N] [--threads N]
 //                       [--stage cost|match|loss|total|all] [--log-prob]
-// For instruction counts: valgrind --tool=callgrind /tmp/bench_cpu --iterations 1 --warmup 0
+// For instruction counts: valgrind --tool=callgrind h4j_cpu_bench --iterations 1 --warmup 0
 //   --threads 1 (callgrind serializes threads anyway; --threads 1 keeps the count repeatable).
 #include <algorithm>
 #include <chrono>
