@@ -43,7 +43,10 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 2, time = 500, timeUnit = TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
 public class PipelineBenchmark {
-    /** jvm, native or cuda. */
+    /**
+     * jvm, native or cuda. cuda is not in the defaults because the development machines and CI have no GPU
+     * (its setup would fail the trial there); on a GPU machine run {@code -p backend=jvm,native,cuda}.
+     */
     @Param({"jvm", "native"})
     public String backend;
 
