@@ -93,6 +93,31 @@ public final class HungarianLoss {
                 gb);
     }
 
+    /**
+     * As {@link #compute(Batch, boolean) compute(batch, true)}, writing the gradients into caller-owned arrays
+     * (a training loop can reuse them every step instead of allocating two arrays the size of the logits).
+     *
+     * @param gradLogits at least B*Q*(K+1) floats, overwritten with {@code d total / d logits}
+     * @param gradBoxes  at least B*Q*4 floats, overwritten with {@code d total / d boxes}
+     * @return the result; its {@link LossResult#gradLogits()} and {@link LossResult#gradBoxes()} are these arrays
+     * @throws InvalidInputException when an array is null or too short
+     */
+    public LossResult computeInto(Batch batch, float[] gradLogits, float[] gradBoxes) {
+        int nl = batch.predictions().logits().length;
+        int nb = batch.predictions().boxes().length;
+        if (gradLogits == null || gradLogits.length < nl) {
+            throw new InvalidInputException("gradLogits", "has " + (gradLogits == null ? "null" : gradLogits.length)
+                    + " elements; needs at least " + nl);
+        }
+        if (gradBoxes == null || gradBoxes.length < nb) {
+            throw new InvalidInputException("gradBoxes", "has " + (gradBoxes == null ? "null" : gradBoxes.length)
+                    + " elements; needs at least " + nb);
+        }
+        ComputeBackend.Forward f = backend.forward(config, batch, matcher, gradLogits, gradBoxes);
+        return new LossResult(backend.kind().cliName(), f.matching(), f.terms(), ComputeBackend.numBoxes(batch),
+                gradLogits, gradBoxes);
+    }
+
     /** The loss of a given matching (for example one computed elsewhere); gradients when asked. */
     public LossResult loss(Batch batch, Matching matching, boolean gradients) {
         float[] gl = gradients ? new float[batch.predictions().logits().length] : null;
