@@ -37,14 +37,8 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32) cost_blocks_kernel(CostPa
     if (M <= 0) return;
 
     const float* L = p.logits + row * p.C;
-    float m = -INFINITY;
-    for (int c = lane; c < p.C; c += 32) m = fmaxf(m, L[c]);
-#pragma unroll
-    for (int off = 16; off > 0; off >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, off));
-    float s = 0.0f;
-    for (int c = lane; c < p.C; c += 32) s += expf(L[c] - m);
-#pragma unroll
-    for (int off = 16; off > 0; off >>= 1) s += __shfl_xor_sync(0xffffffffu, s, off);
+    float m, s;
+    warp_softmax_stats(L, p.C, lane, m, s);
 
     float pb[4];
 #pragma unroll

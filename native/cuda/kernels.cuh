@@ -14,6 +14,22 @@
 namespace h4j {
 namespace cuda {
 
+// ---- building blocks ------------------------------------------------------------------------
+
+// Softmax statistics of one logit row L[0..C) computed by a whole warp: the row max m and
+// s = sum exp(L - m), identical in every lane. One fixed reduction order, so the cost and the
+// loss kernels see bit-identical statistics for the same row.
+__device__ __forceinline__ void warp_softmax_stats(const float* L, int C, int lane, float& m, float& s) {
+    m = -INFINITY;
+    for (int c = lane; c < C; c += 32) m = fmaxf(m, L[c]);
+#pragma unroll
+    for (int off = 16; off > 0; off >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, off));
+    s = 0.0f;
+    for (int c = lane; c < C; c += 32) s += expf(L[c] - m);
+#pragma unroll
+    for (int off = 16; off > 0; off >>= 1) s += __shfl_xor_sync(0xffffffffu, s, off);
+}
+
 // ---- cost blocks (cost_kernel.cu) ---------------------------------------------------------
 
 struct CostParams {

@@ -137,14 +137,8 @@ __global__ void __launch_bounds__(kThreads) loss_rows_kernel(RowsParams p) {
             wd = 1.0;
             tb = p.tboxes + (size_t)o * 4;
         }
-        float m = -INFINITY;
-        for (int c = lane; c < p.C; c += 32) m = fmaxf(m, L[c]);
-#pragma unroll
-        for (int off = 16; off > 0; off >>= 1) m = fmaxf(m, __shfl_xor_sync(0xffffffffu, m, off));
-        float s = 0.0f;
-        for (int c = lane; c < p.C; c += 32) s += expf(L[c] - m);
-#pragma unroll
-        for (int off = 16; off > 0; off >>= 1) s += __shfl_xor_sync(0xffffffffu, s, off);
+        float m, s;
+        warp_softmax_stats(L, p.C, lane, m, s);
         if (lane == 0) a_ce += wd * (double)lossf::nll(m, s, L[label]);
         if (g) {
             const float coef = sc_ce * (float)wd;
