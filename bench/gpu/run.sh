@@ -107,6 +107,17 @@ if [[ -f bench/torch_detr_pipeline.py ]]; then
     fi
   done
 fi
+# 5. parity with DETR's PyTorch pipeline (float64, autograd) on seeded batches, through the CLI
+for matcher in exact auction; do
+  if ! timeout 120 python3 bench/torch_parity.py --backend "$backend" --matcher "$matcher" --cli "${java[*]}" \
+      > "$out/torch_parity_$matcher.txt" 2>&1; then
+    record "torch parity ($backend, $matcher)" FAIL "see torch_parity_$matcher.txt"
+  elif grep -q 'skipped:' "$out/torch_parity_$matcher.txt"; then
+    record "torch parity ($backend, $matcher)" skipped "$(grep -o 'skipped:.*' "$out/torch_parity_$matcher.txt" | cut -c1-60)"
+  else
+    record "torch parity ($backend, $matcher)" ok "see torch_parity_$matcher.txt"
+  fi
+done
 
 {
   echo
