@@ -94,29 +94,38 @@ fi
 timeout 240 "${java[@]}" bench --sizes "$sizes" --backend all --iterations $((dry ? 3 : 30)) > "$out/cli_bench.txt" 2> "$logs/cli_bench.err" \
   && record "bench --backend all" ok "see cli_bench.txt" || record "bench --backend all" FAIL "see logs/cli_bench.err"
 
-# 4. the DETR-style PyTorch pipeline on the same sizes (torch where installed)
-if [[ -f bench/torch_detr_pipeline.py ]]; then
-  for dev in cpu cuda; do
-    (( dry )) && [[ $dev == cuda ]] && continue
-    if ! timeout 180 python3 bench/torch_detr_pipeline.py --device "$dev" --sizes "$sizes" > "$out/torch_$dev.txt" 2>&1; then
-      record "pytorch pipeline ($dev)" FAIL "see torch_$dev.txt"
-    elif grep -q 'skipped:' "$out/torch_$dev.txt"; then
-      record "pytorch pipeline ($dev)" skipped "$(grep -o 'skipped:.*' "$out/torch_$dev.txt" | cut -c1-60)"
-    else
-      record "pytorch pipeline ($dev)" ok "see torch_$dev.txt"
-    fi
-  done
+# 4. the DETR-style PyTorch pipeline, 5. parity with it (torch autograd in float64, through the CLI); torch where
+# installed: python3, else Debian's /usr/bin/python3. A dry run keeps to small sizes: CPU torch needs ~0.3 s per
+# 64x100x91x20 step on 2 cores, and minutes at 64x300x91x100 (a 19,200 x 6,400 cross-image matrix).
+py=python3
+if ! python3 -c 'import torch, scipy' 2>/dev/null && [[ -x /usr/bin/python3 ]] && /usr/bin/python3 -c 'import torch, scipy' 2>/dev/null; then
+  py=/usr/bin/python3
 fi
-# 5. parity with DETR's PyTorch pipeline (float64, autograd) on seeded batches, through the CLI
-for matcher in exact auction; do
-  if ! timeout 120 python3 bench/torch_parity.py --backend "$backend" --matcher "$matcher" --cli "${java[*]}" \
-      > "$out/torch_parity_$matcher.txt" 2>&1; then
-    record "torch parity ($backend, $matcher)" FAIL "see torch_parity_$matcher.txt"
-  elif grep -q 'skipped:' "$out/torch_parity_$matcher.txt"; then
-    record "torch parity ($backend, $matcher)" skipped "$(grep -o 'skipped:.*' "$out/torch_parity_$matcher.txt" | cut -c1-60)"
+py_step() { # name seconds output-file script args...
+  local name=$1 secs=$2 file=$3
+  shift 3
+  if ! timeout "$secs" "$py" "$@" > "$out/$file" 2>&1; then
+    record "$name" FAIL "see $file"
+  elif grep -q 'skipped:' "$out/$file"; then
+    record "$name" skipped "$(grep -o 'skipped:.*' "$out/$file" | cut -c1-60)"
   else
-    record "torch parity ($backend, $matcher)" ok "see torch_parity_$matcher.txt"
+    record "$name" ok "see $file"
   fi
+}
+detr_sizes=8x100x91x10,64x100x91x20,16x300x91x50,4x900x91x100
+if (( dry )); then
+  py_step "pytorch pipeline (cpu)" 120 torch_cpu.txt bench/torch_detr_pipeline.py --device cpu --sizes 8x100x91x10 \
+    --runs 3 --warmup 1
+else
+  py_step "pytorch pipeline (cpu)" 180 torch_cpu.txt bench/torch_detr_pipeline.py --device cpu --sizes "$detr_sizes" \
+    --runs 10 --warmup 2
+  py_step "pytorch pipeline (cuda)" 180 torch_cuda.txt bench/torch_detr_pipeline.py --device cuda --sizes "$sizes"
+fi
+parity_sizes=$detr_sizes
+(( dry )) && parity_sizes=8x100x91x10,16x300x91x50
+for matcher in exact auction; do
+  py_step "torch parity ($backend, $matcher)" 120 "torch_parity_$matcher.txt" bench/torch_parity.py \
+    --backend "$backend" --matcher "$matcher" --sizes "$parity_sizes" --cli "${java[*]}"
 done
 
 {
