@@ -4,7 +4,11 @@ package dev.hungarian4j;
 public class BackendUnavailableException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message why the backend cannot be used */
+    /**
+     * Creates the exception.
+     *
+     * @param message why the backend cannot be used
+     */
     public BackendUnavailableException(String message) {
         super(message);
     }

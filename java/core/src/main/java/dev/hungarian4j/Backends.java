@@ -16,11 +16,20 @@ public final class Backends {
     private Backends() {
     }
 
-    /** A chosen backend and the reason it was chosen. */
+    /**
+     * A chosen backend and the reason it was chosen.
+     *
+     * @param backend the backend to use, never null
+     * @param reason  why it was chosen: {@code requested}, or for {@code auto} what was tried and why
+     */
     public record Selection(ComputeBackend backend, String reason) {
     }
 
-    /** The status of jvm, native and cuda, in that order. */
+    /**
+     * The status of jvm, native and cuda, in that order. Probing loads the native library at most once per JVM.
+     *
+     * @return an immutable list of three statuses
+     */
     public static List<BackendStatus> statuses() {
         return List.of(new BackendStatus(BackendKind.JVM, true, "pure Java, always available"),
                 NativeBackend.status(), CudaBackend.status());
@@ -29,6 +38,8 @@ public final class Backends {
     /**
      * Resolves a backend request.
      *
+     * @param kind the requested backend, or {@link BackendKind#AUTO} for the best usable one; not null
+     * @return the backend and the reason it was chosen
      * @throws BackendUnavailableException when an explicitly requested backend cannot be used here
      */
     public static Selection select(BackendKind kind) {

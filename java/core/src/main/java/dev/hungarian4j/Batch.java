@@ -9,8 +9,10 @@ public final class Batch {
     private final Targets targets;
 
     /**
-     * @param predictions the decoder output
-     * @param targets     the ground truth, with the same number of images
+     * Pairs predictions with targets after checking they fit together. Both are referenced, not copied.
+     *
+     * @param predictions the decoder output, not null
+     * @param targets     the ground truth, with the same number of images, not null
      * @throws InvalidInputException when B differs or a label lies outside {@code [0, K)}
      */
     public Batch(Predictions predictions, Targets targets) {
@@ -33,27 +35,47 @@ public final class Batch {
         this.targets = targets;
     }
 
-    /** The predictions. */
+    /**
+     * The predictions.
+     *
+     * @return the predictions this batch was built with (same instance)
+     */
     public Predictions predictions() {
         return predictions;
     }
 
-    /** The targets. */
+    /**
+     * The targets.
+     *
+     * @return the targets this batch was built with (same instance)
+     */
     public Targets targets() {
         return targets;
     }
 
-    /** B. */
+    /**
+     * B, the number of images.
+     *
+     * @return B &gt;= 1
+     */
     public int batch() {
         return predictions.batch();
     }
 
-    /** Q. */
+    /**
+     * Q, predictions per image.
+     *
+     * @return Q &gt;= 1
+     */
     public int queries() {
         return predictions.queries();
     }
 
-    /** K+1. */
+    /**
+     * K+1, logits per prediction (the last is the no-object class).
+     *
+     * @return K+1 &gt;= 2
+     */
     public int numLogits() {
         return predictions.numLogits();
     }

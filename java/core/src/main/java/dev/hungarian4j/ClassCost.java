@@ -13,7 +13,11 @@ public enum ClassCost {
         this.jsonName = jsonName;
     }
 
-    /** The name used in JSON and on the command line. */
+    /**
+     * The name used in JSON and on the command line.
+     *
+     * @return {@code prob} or {@code log_prob}
+     */
     public String jsonName() {
         return jsonName;
     }
@@ -21,6 +25,9 @@ public enum ClassCost {
     /**
      * Parses a JSON name.
      *
+     * @param name  {@code prob} or {@code log_prob}
+     * @param field the field to name in the error message, e.g. {@code config.class_cost}
+     * @return the class cost
      * @throws InvalidInputException naming {@code field} when the name is unknown
      */
     public static ClassCost fromJson(String name, String field) {

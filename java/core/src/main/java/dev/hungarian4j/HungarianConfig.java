@@ -34,12 +34,20 @@ public final class HungarianConfig {
         reduction = b.reduction;
     }
 
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder holding {@link #DEFAULTS}' values
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from this configuration. */
+    /**
+     * A builder starting from this configuration; changing it does not change this instance.
+     *
+     * @return a new builder holding this configuration's values
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.costClass = costClass;
@@ -54,47 +62,83 @@ public final class HungarianConfig {
         return b;
     }
 
-    /** Weight of the class term in the matching cost. */
+    /**
+     * Weight of the class term in the matching cost.
+     *
+     * @return {@code cost_class}, finite and {@code >= 0}
+     */
     public double costClass() {
         return costClass;
     }
 
-    /** Weight of the L1 box term in the matching cost. */
+    /**
+     * Weight of the L1 box term in the matching cost.
+     *
+     * @return {@code cost_bbox}, finite and {@code >= 0}
+     */
     public double costBbox() {
         return costBbox;
     }
 
-    /** Weight of the {@code -GIoU} term in the matching cost. */
+    /**
+     * Weight of the {@code -GIoU} term in the matching cost.
+     *
+     * @return {@code cost_giou}, finite and {@code >= 0}
+     */
     public double costGiou() {
         return costGiou;
     }
 
-    /** Probability or log-probability class cost. */
+    /**
+     * Probability or log-probability class cost.
+     *
+     * @return the class cost, never null
+     */
     public ClassCost classCost() {
         return classCost;
     }
 
-    /** Weight of the cross-entropy loss in the total. */
+    /**
+     * Weight of the cross-entropy loss in the total.
+     *
+     * @return {@code loss_ce_weight}, finite and {@code >= 0}
+     */
     public double lossCeWeight() {
         return lossCeWeight;
     }
 
-    /** Weight of the L1 loss in the total. */
+    /**
+     * Weight of the L1 loss in the total.
+     *
+     * @return {@code loss_bbox_weight}, finite and {@code >= 0}
+     */
     public double lossBboxWeight() {
         return lossBboxWeight;
     }
 
-    /** Weight of the {@code 1 - GIoU} loss in the total. */
+    /**
+     * Weight of the {@code 1 - GIoU} loss in the total.
+     *
+     * @return {@code loss_giou_weight}, finite and {@code >= 0}
+     */
     public double lossGiouWeight() {
         return lossGiouWeight;
     }
 
-    /** Cross-entropy weight of the no-object class. */
+    /**
+     * Cross-entropy weight of the no-object class.
+     *
+     * @return {@code eos_coef}, finite and {@code >= 0}
+     */
     public double eosCoef() {
         return eosCoef;
     }
 
-    /** Normalization of the loss terms. */
+    /**
+     * Normalization of the loss terms.
+     *
+     * @return the reduction, never null
+     */
     public Reduction reduction() {
         return reduction;
     }
@@ -124,7 +168,10 @@ public final class HungarianConfig {
                 + reduction.jsonName() + "}";
     }
 
-    /** Mutable builder; each setter validates and names its argument. */
+    /**
+     * Mutable builder; each setter validates and names its argument. Not thread-safe; {@link #build()} gives an
+     * immutable configuration.
+     */
     public static final class Builder {
         private double costClass = 1;
         private double costBbox = 5;
@@ -146,61 +193,122 @@ public final class HungarianConfig {
             return v;
         }
 
-        /** @param v finite, {@code >= 0} @return this */
+        /**
+         * Sets the weight of the class term in the matching cost ({@code cost_class}).
+         *
+         * @param v the weight; finite and {@code >= 0}
+         * @return this builder
+         * @throws InvalidInputException naming {@code config.cost_class} when {@code v} is NaN, infinite or negative
+         */
         public Builder costClass(double v) {
             costClass = weight("cost_class", v);
             return this;
         }
 
-        /** @param v finite, {@code >= 0} @return this */
+        /**
+         * Sets the weight of the L1 box term in the matching cost ({@code cost_bbox}).
+         *
+         * @param v the weight; finite and {@code >= 0}
+         * @return this builder
+         * @throws InvalidInputException naming {@code config.cost_bbox} when {@code v} is NaN, infinite or negative
+         */
         public Builder costBbox(double v) {
             costBbox = weight("cost_bbox", v);
             return this;
         }
 
-        /** @param v finite, {@code >= 0} @return this */
+        /**
+         * Sets the weight of the {@code -GIoU} term in the matching cost ({@code cost_giou}).
+         *
+         * @param v the weight; finite and {@code >= 0}
+         * @return this builder
+         * @throws InvalidInputException naming {@code config.cost_giou} when {@code v} is NaN, infinite or negative
+         */
         public Builder costGiou(double v) {
             costGiou = weight("cost_giou", v);
             return this;
         }
 
-        /** @param v not null @return this */
+        /**
+         * Sets the class term of the matching cost ({@code class_cost}).
+         *
+         * @param v probability or log-probability; not null
+         * @return this builder
+         * @throws NullPointerException when {@code v} is null
+         */
         public Builder classCost(ClassCost v) {
             classCost = Objects.requireNonNull(v, "classCost");
             return this;
         }
 
-        /** @param v finite, {@code >= 0} @return this */
+        /**
+         * Sets the weight of the cross-entropy loss in the total ({@code loss_ce_weight}).
+         *
+         * @param v the weight; finite and {@code >= 0}
+         * @return this builder
+         * @throws InvalidInputException naming {@code config.loss_ce_weight} when {@code v} is NaN, infinite or
+         *                               negative
+         */
         public Builder lossCeWeight(double v) {
             lossCeWeight = weight("loss_ce_weight", v);
             return this;
         }
 
-        /** @param v finite, {@code >= 0} @return this */
+        /**
+         * Sets the weight of the L1 loss in the total ({@code loss_bbox_weight}).
+         *
+         * @param v the weight; finite and {@code >= 0}
+         * @return this builder
+         * @throws InvalidInputException naming {@code config.loss_bbox_weight} when {@code v} is NaN, infinite or
+         *                               negative
+         */
         public Builder lossBboxWeight(double v) {
             lossBboxWeight = weight("loss_bbox_weight", v);
             return this;
         }
 
-        /** @param v finite, {@code >= 0} @return this */
+        /**
+         * Sets the weight of the {@code 1 - GIoU} loss in the total ({@code loss_giou_weight}).
+         *
+         * @param v the weight; finite and {@code >= 0}
+         * @return this builder
+         * @throws InvalidInputException naming {@code config.loss_giou_weight} when {@code v} is NaN, infinite or
+         *                               negative
+         */
         public Builder lossGiouWeight(double v) {
             lossGiouWeight = weight("loss_giou_weight", v);
             return this;
         }
 
-        /** @param v finite, {@code >= 0} @return this */
+        /**
+         * Sets the cross-entropy weight of the no-object class ({@code eos_coef}).
+         *
+         * @param v the weight; finite and {@code >= 0}
+         * @return this builder
+         * @throws InvalidInputException naming {@code config.eos_coef} when {@code v} is NaN, infinite or negative
+         */
         public Builder eosCoef(double v) {
             eosCoef = weight("eos_coef", v);
             return this;
         }
 
-        /** @param v not null @return this */
+        /**
+         * Sets the normalization of the loss terms ({@code reduction}).
+         *
+         * @param v the reduction; not null
+         * @return this builder
+         * @throws NullPointerException when {@code v} is null
+         */
         public Builder reduction(Reduction v) {
             reduction = Objects.requireNonNull(v, "reduction");
             return this;
         }
 
-        /** @return the immutable configuration */
+        /**
+         * Builds the configuration; the builder can be changed and reused afterwards.
+         *
+         * @return a new immutable configuration with this builder's values
+         */
         public HungarianConfig build() {
             return new HungarianConfig(this);
         }

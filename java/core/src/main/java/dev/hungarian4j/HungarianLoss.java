@@ -27,21 +27,39 @@ public final class HungarianLoss {
                 : backend.kind() == BackendKind.CUDA ? MatcherKind.AUCTION : MatcherKind.EXACT;
     }
 
-    /** DETR defaults on the best usable backend. */
+    /**
+     * DETR defaults on the best usable backend ({@link BackendKind#AUTO}: cuda, else native, else jvm) with its
+     * default matcher. Never throws for lack of a backend: jvm is always usable.
+     *
+     * @return a loss with {@link HungarianConfig#DEFAULTS}
+     */
     public static HungarianLoss create() {
         return create(HungarianConfig.DEFAULTS, BackendKind.AUTO, null);
     }
 
-    /** The given configuration on the given backend with its default matcher. */
+    /**
+     * The given configuration on the given backend with its default matcher (auction on cuda, exact elsewhere).
+     *
+     * @param config  the cost and loss configuration, not null
+     * @param backend which backend, not null; an unusable explicit choice throws
+     * @return the loss
+     * @throws BackendUnavailableException when an explicitly requested backend cannot run here
+     * @throws NullPointerException        when an argument is null
+     */
     public static HungarianLoss create(HungarianConfig config, BackendKind backend) {
         return create(config, backend, null);
     }
 
     /**
-     * @param config  the cost and loss configuration
-     * @param backend which backend; an unusable explicit choice throws
-     * @param matcher which matcher, or null for the default (auction on cuda, exact elsewhere)
+     * The given configuration on the given backend with the given matcher.
+     *
+     * @param config  the cost and loss configuration, not null
+     * @param backend which backend, not null; an unusable explicit choice throws
+     * @param matcher which matcher, or null for the default (auction on cuda, exact elsewhere); auction on the jvm
+     *                backend runs the native CPU auction, so it needs the native library at call time
+     * @return the loss
      * @throws BackendUnavailableException when the backend cannot run here
+     * @throws NullPointerException        when {@code config} or {@code backend} is null
      */
     public static HungarianLoss create(HungarianConfig config, BackendKind backend, MatcherKind matcher) {
         if (config == null || backend == null) {
@@ -50,40 +68,78 @@ public final class HungarianLoss {
         return new HungarianLoss(config, Backends.select(backend), matcher);
     }
 
-    /** The configuration. */
+    /**
+     * The configuration.
+     *
+     * @return the configuration this loss was created with
+     */
     public HungarianConfig config() {
         return config;
     }
 
-    /** The backend in use. */
+    /**
+     * The backend in use.
+     *
+     * @return the resolved backend: {@code JVM}, {@code NATIVE} or {@code CUDA}, never {@code AUTO}
+     */
     public BackendKind backend() {
         return backend.kind();
     }
 
-    /** Why this backend was chosen (for {@code auto}, what was tried). */
+    /**
+     * Why this backend was chosen (for {@code auto}, what was tried).
+     *
+     * @return {@code requested}, or for {@code auto} a human-readable account of each backend tried
+     */
     public String selectionReason() {
         return reason;
     }
 
-    /** The matcher in use. */
+    /**
+     * The matcher in use.
+     *
+     * @return the matcher given to {@code create}, or the backend's default
+     */
     public MatcherKind matcher() {
         return matcher;
     }
 
-    /** The cost blocks of all images: block {@code b} ({@code Q x M_b}, row-major) at {@code Q*offsets[b]}. */
+    /**
+     * The cost blocks of all images: block {@code b} ({@code Q x M_b}, row-major) at {@code Q*offsets[b]}.
+     *
+     * @param batch the predictions and targets, not null
+     * @return a new array of {@code Q * Σ_b M_b} floats, owned by the caller
+     * @throws HungarianException when a native or CUDA backend fails for a reason other than the input
+     */
     public float[] costs(Batch batch) {
         float[] c = new float[batch.queries() * batch.targets().total()];
         backend.costBlocks(config, batch, c);
         return c;
     }
 
-    /** An optimal matching of every image. */
+    /**
+     * An optimal matching of every image (computes the costs first).
+     *
+     * @param batch the predictions and targets, not null
+     * @return the matching; its {@link Matching#report()} is non-null when the auction matcher ran
+     * @throws BackendUnavailableException when the auction matcher was asked for on the jvm backend and the native
+     *                                     library did not load
+     * @throws HungarianException          when a native or CUDA backend fails for a reason other than the input
+     */
     public Matching match(Batch batch) {
         return backend.match(batch, costs(batch), matcher);
     }
 
     /**
      * The whole pipeline: costs, matching, loss and, when {@code gradients}, the gradients of the total.
+     *
+     * @param batch     the predictions and targets, not null
+     * @param gradients whether to compute {@code d total / d logits} and {@code d total / d boxes}
+     * @return the result; its gradient arrays are newly allocated (owned by the caller), or null when
+     *         {@code gradients} is false
+     * @throws BackendUnavailableException when the auction matcher was asked for on the jvm backend and the native
+     *                                     library did not load
+     * @throws HungarianException          when a native or CUDA backend fails for a reason other than the input
      */
     public LossResult compute(Batch batch, boolean gradients) {
         float[] gl = gradients ? new float[batch.predictions().logits().length] : null;
@@ -97,10 +153,15 @@ public final class HungarianLoss {
      * As {@link #compute(Batch, boolean) compute(batch, true)}, writing the gradients into caller-owned arrays
      * (a training loop can reuse them every step instead of allocating two arrays the size of the logits).
      *
+     * @param batch      the predictions and targets, not null
      * @param gradLogits at least B*Q*(K+1) floats, overwritten with {@code d total / d logits}
      * @param gradBoxes  at least B*Q*4 floats, overwritten with {@code d total / d boxes}
      * @return the result; its {@link LossResult#gradLogits()} and {@link LossResult#gradBoxes()} are these arrays
-     * @throws InvalidInputException when an array is null or too short
+     * @throws InvalidInputException       naming {@code gradLogits} or {@code gradBoxes} when it is null or too
+     *                                     short
+     * @throws BackendUnavailableException when the auction matcher was asked for on the jvm backend and the native
+     *                                     library did not load
+     * @throws HungarianException          when a native or CUDA backend fails for a reason other than the input
      */
     public LossResult computeInto(Batch batch, float[] gradLogits, float[] gradBoxes) {
         int nl = batch.predictions().logits().length;
@@ -118,7 +179,20 @@ public final class HungarianLoss {
                 gradLogits, gradBoxes);
     }
 
-    /** The loss of a given matching (for example one computed elsewhere); gradients when asked. */
+    /**
+     * The loss of a given matching (for example one computed elsewhere); gradients when asked.
+     *
+     * @param batch     the predictions and targets, not null
+     * @param matching  a matching of this batch ({@code B*Q} assignment entries, each -1 or in {@code [0, M_b)}),
+     *                  not null; it is referenced by the result, not copied
+     * @param gradients whether to compute {@code d total / d logits} and {@code d total / d boxes}
+     * @return the result, holding {@code matching}; its gradient arrays are newly allocated, or null when
+     *         {@code gradients} is false
+     * @throws IllegalArgumentException when the assignment does not fit the batch (on the native backends an
+     *                                  {@link InvalidInputException} naming the entry, which also rejects a target
+     *                                  matched twice)
+     * @throws HungarianException       when a native or CUDA backend fails for a reason other than the input
+     */
     public LossResult loss(Batch batch, Matching matching, boolean gradients) {
         float[] gl = gradients ? new float[batch.predictions().logits().length] : null;
         float[] gb = gradients ? new float[batch.predictions().boxes().length] : null;

@@ -13,12 +13,14 @@ public final class LossResult {
     private final float[] gradBoxes;
 
     /**
+     * Holds the parts of a result; nothing is copied.
+     *
      * @param backend    the backend that computed it ({@code jvm}, {@code native}, {@code cuda})
      * @param matching   the optimal matching
      * @param loss       the loss terms
      * @param numBoxes   the normalizer {@code max(1, Σ M_b)}
-     * @param gradLogits {@code d total / d logits} (B*Q*(K+1)), or null
-     * @param gradBoxes  {@code d total / d boxes} (B*Q*4), or null
+     * @param gradLogits {@code d total / d logits} (B*Q*(K+1) floats, row-major), or null; kept, not copied
+     * @param gradBoxes  {@code d total / d boxes} (B*Q*4 floats, row-major), or null; kept, not copied
      */
     public LossResult(String backend, Matching matching, LossTerms loss, double numBoxes, float[] gradLogits,
             float[] gradBoxes) {
@@ -30,37 +32,65 @@ public final class LossResult {
         this.gradBoxes = gradBoxes;
     }
 
-    /** The backend that computed this result. */
+    /**
+     * The backend that computed this result.
+     *
+     * @return {@code jvm}, {@code native} or {@code cuda}
+     */
     public String backend() {
         return backend;
     }
 
-    /** The matching. */
+    /**
+     * The matching.
+     *
+     * @return the matching the loss was computed with
+     */
     public Matching matching() {
         return matching;
     }
 
-    /** The loss terms. */
+    /**
+     * The loss terms.
+     *
+     * @return the terms, already reduced as the configuration asks
+     */
     public LossTerms loss() {
         return loss;
     }
 
-    /** The normalizer used by the {@code detr} reduction (reported in both). */
+    /**
+     * The normalizer used by the {@code detr} reduction (reported in both).
+     *
+     * @return {@code max(1, Σ_b M_b)}, whatever the reduction
+     */
     public double numBoxes() {
         return numBoxes;
     }
 
-    /** Whether gradients were computed. */
+    /**
+     * Whether gradients were computed.
+     *
+     * @return true when {@link #gradLogits()} is non-null
+     */
     public boolean hasGradients() {
         return gradLogits != null;
     }
 
-    /** {@code d total / d pred_logits}, B*Q*(K+1), or null without gradients. */
+    /**
+     * {@code d total / d pred_logits}, B*Q*(K+1), or null without gradients.
+     *
+     * @return the gradient array itself (not a copy), or null
+     */
     public float[] gradLogits() {
         return gradLogits;
     }
 
-    /** {@code d total / d pred_boxes}, B*Q*4, or null without gradients. */
+    /**
+     * {@code d total / d pred_boxes}, B*Q*4, or null without gradients.
+     *
+     * @return the gradient array itself (not a copy), or null
+     */
     public float[] gradBoxes() {
         return gradBoxes;
     }

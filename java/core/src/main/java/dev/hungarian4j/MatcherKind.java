@@ -9,12 +9,22 @@ public enum MatcherKind {
     /** Auction with ε-scaling, certified by its duals and repaired when the certificate fails. */
     AUCTION;
 
-    /** Lower-case name used on the command line. */
+    /**
+     * Lower-case name used on the command line.
+     *
+     * @return {@code exact} or {@code auction}
+     */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses {@code exact} or {@code auction}. */
+    /**
+     * Parses {@code exact} or {@code auction} (case-sensitive).
+     *
+     * @param s the name to parse; may be null (then rejected)
+     * @return the matcher kind
+     * @throws InvalidInputException naming {@code --matcher} when {@code s} is neither name
+     */
     public static MatcherKind parse(String s) {
         for (MatcherKind m : values()) {
             if (m.cliName().equals(s)) {

@@ -19,7 +19,11 @@ public final class MatcherReport {
         /** The round cap was hit; shortest augmenting paths repaired the matching. */
         CAPPED_REPAIRED;
 
-        /** Lower-case name used in JSON. */
+        /**
+         * Lower-case name used in JSON.
+         *
+         * @return {@code trivial}, {@code certified}, {@code repaired} or {@code capped_repaired}
+         */
         public String jsonName() {
             return name().toLowerCase(java.util.Locale.ROOT);
         }
@@ -27,7 +31,13 @@ public final class MatcherReport {
 
     private final int[] stats;
 
-    /** @param stats {@link #STATS_LEN} ints per problem as the native matcher writes them (kept, not copied) */
+    /**
+     * Wraps the stats the native auction matcher wrote.
+     *
+     * @param stats {@link #STATS_LEN} ints per problem as the native matcher writes them (kept, not copied);
+     *              not null
+     * @throws IllegalArgumentException when the length is not a multiple of {@link #STATS_LEN}
+     */
     public MatcherReport(int[] stats) {
         if (stats.length % STATS_LEN != 0) {
             throw new IllegalArgumentException("stats length must be a multiple of " + STATS_LEN);
@@ -35,42 +45,80 @@ public final class MatcherReport {
         this.stats = stats;
     }
 
-    /** Number of problems. */
+    /**
+     * Number of problems.
+     *
+     * @return the number of problems (images)
+     */
     public int problems() {
         return stats.length / STATS_LEN;
     }
 
-    /** Outcome of problem {@code p}. */
+    /**
+     * Outcome of problem {@code p}.
+     *
+     * @param p the problem (image) index, in {@code [0, problems())}
+     * @return how the matcher ended on it
+     */
     public Outcome outcome(int p) {
         return Outcome.values()[stats[p * STATS_LEN]];
     }
 
-    /** Forward auction rounds of problem {@code p}. */
+    /**
+     * Forward auction rounds of problem {@code p}.
+     *
+     * @param p the problem (image) index, in {@code [0, problems())}
+     * @return the number of forward rounds
+     */
     public int forwardRounds(int p) {
         return stats[p * STATS_LEN + 1];
     }
 
-    /** Reverse auction rounds of problem {@code p}. */
+    /**
+     * Reverse auction rounds of problem {@code p}.
+     *
+     * @param p the problem (image) index, in {@code [0, problems())}
+     * @return the number of reverse rounds
+     */
     public int reverseRounds(int p) {
         return stats[p * STATS_LEN + 2];
     }
 
-    /** Float64 price-refinement rounds of problem {@code p}. */
+    /**
+     * Float64 price-refinement rounds of problem {@code p}.
+     *
+     * @param p the problem (image) index, in {@code [0, problems())}
+     * @return the number of refinement rounds
+     */
     public int refinementRounds(int p) {
         return stats[p * STATS_LEN + 3];
     }
 
-    /** ε phases of problem {@code p}. */
+    /**
+     * ε phases of problem {@code p}.
+     *
+     * @param p the problem (image) index, in {@code [0, problems())}
+     * @return the number of ε-scaling phases
+     */
     public int phases(int p) {
         return stats[p * STATS_LEN + 4];
     }
 
-    /** Augmentations of the repair of problem {@code p}. */
+    /**
+     * Augmentations of the repair of problem {@code p}.
+     *
+     * @param p the problem (image) index, in {@code [0, problems())}
+     * @return the number of augmenting paths the repair used
+     */
     public int augmentations(int p) {
         return stats[p * STATS_LEN + 5];
     }
 
-    /** The raw stats array, not a copy. */
+    /**
+     * The raw stats array, not a copy.
+     *
+     * @return {@link #STATS_LEN} ints per problem
+     */
     public int[] raw() {
         return stats;
     }

@@ -15,11 +15,14 @@ public final class Matching {
     private final MatcherReport report;
 
     /**
+     * Wraps a matching's arrays.
+     *
      * @param batch      B
      * @param queries    Q
-     * @param assignment B*Q entries, target index or -1 (kept, not copied)
-     * @param cost       B per-image matching costs (kept, not copied)
+     * @param assignment B*Q entries, image-local target index or -1 (kept, not copied); not null
+     * @param cost       B per-image matching costs (kept, not copied); not null
      * @param report     how each image's matching ended (auction), or null for the exact matcher
+     * @throws IllegalArgumentException when {@code assignment} does not hold B*Q or {@code cost} B entries
      */
     public Matching(int batch, int queries, int[] assignment, double[] cost, MatcherReport report) {
         if (assignment.length != batch * queries || cost.length != batch) {
@@ -32,37 +35,69 @@ public final class Matching {
         this.report = report;
     }
 
-    /** B. */
+    /**
+     * B, the number of images.
+     *
+     * @return B
+     */
     public int batch() {
         return batch;
     }
 
-    /** Q. */
+    /**
+     * Q, predictions per image.
+     *
+     * @return Q
+     */
     public int queries() {
         return queries;
     }
 
-    /** The flat assignment, {@code B*Q} entries (target index or -1), not a copy. */
+    /**
+     * The flat assignment, {@code B*Q} entries (target index or -1), not a copy.
+     *
+     * @return the assignment array itself
+     */
     public int[] assignment() {
         return assignment;
     }
 
-    /** The matched target of prediction {@code q} of image {@code b}, or -1. */
+    /**
+     * The matched target of prediction {@code q} of image {@code b}, or -1.
+     *
+     * @param b the image, in {@code [0, B)}
+     * @param q the prediction, in {@code [0, Q)}
+     * @return the image-local target index in {@code [0, M_b)}, or -1 when unmatched
+     */
     public int targetOf(int b, int q) {
         return assignment[b * queries + q];
     }
 
-    /** The summed matching cost of image {@code b}. */
+    /**
+     * The summed matching cost of image {@code b}.
+     *
+     * @param b the image, in {@code [0, B)}
+     * @return the sum of the matched pairs' costs, 0 when {@code M_b = 0}
+     */
     public double cost(int b) {
         return cost[b];
     }
 
-    /** Per-image matching costs, not a copy. */
+    /**
+     * Per-image matching costs, not a copy.
+     *
+     * @return the B-entry cost array itself
+     */
     public double[] costs() {
         return cost;
     }
 
-    /** Number of matched pairs of image {@code b}. */
+    /**
+     * Number of matched pairs of image {@code b}.
+     *
+     * @param b the image, in {@code [0, B)}
+     * @return {@code min(Q, M_b)} for an optimal matching
+     */
     public int size(int b) {
         int n = 0;
         for (int q = 0; q < queries; q++) {
@@ -73,7 +108,12 @@ public final class Matching {
         return n;
     }
 
-    /** The matched predictions of image {@code b}, ascending (scipy's order). */
+    /**
+     * The matched predictions of image {@code b}, ascending (scipy's order).
+     *
+     * @param b the image, in {@code [0, B)}
+     * @return a new array of {@link #size(int) size(b)} prediction indices
+     */
     public int[] predIndices(int b) {
         int[] out = new int[size(b)];
         int n = 0;
@@ -85,7 +125,12 @@ public final class Matching {
         return out;
     }
 
-    /** The targets matched to {@link #predIndices(int)}, in the same order. */
+    /**
+     * The targets matched to {@link #predIndices(int)}, in the same order.
+     *
+     * @param b the image, in {@code [0, B)}
+     * @return a new array of {@link #size(int) size(b)} image-local target indices
+     */
     public int[] targetIndices(int b) {
         int[] out = new int[size(b)];
         int n = 0;
@@ -98,7 +143,11 @@ public final class Matching {
         return out;
     }
 
-    /** Per-image auction outcomes, or null when the exact matcher ran. */
+    /**
+     * Per-image auction outcomes, or null when the exact matcher ran.
+     *
+     * @return the report, or null
+     */
     public MatcherReport report() {
         return report;
     }

@@ -18,8 +18,8 @@ public final class Predictions {
      * @param batch     B &gt;= 1
      * @param queries   Q &gt;= 1
      * @param numLogits K+1 &gt;= 2 (the last is the no-object class)
-     * @param logits    B*Q*(K+1) finite values
-     * @param boxes     B*Q*4 finite values, widths and heights &gt;= 0
+     * @param logits    B*Q*(K+1) finite values, row-major; kept, not copied
+     * @param boxes     B*Q*4 finite values {@code (cx, cy, w, h)}, widths and heights &gt;= 0; kept, not copied
      * @throws InvalidInputException naming the field and indices of the first bad value
      */
     public Predictions(int batch, int queries, int numLogits, float[] logits, float[] boxes) {
@@ -29,6 +29,14 @@ public final class Predictions {
     /**
      * As {@link #Predictions(int, int, int, float[], float[])}, with a prefix for field names in messages
      * (for example {@code aux_outputs[2].}).
+     *
+     * @param batch       B &gt;= 1
+     * @param queries     Q &gt;= 1
+     * @param numLogits   K+1 &gt;= 2 (the last is the no-object class)
+     * @param logits      B*Q*(K+1) finite values, row-major; kept, not copied
+     * @param boxes       B*Q*4 finite values {@code (cx, cy, w, h)}, widths and heights &gt;= 0; kept, not copied
+     * @param fieldPrefix prepended to {@code pred_logits} / {@code pred_boxes} in messages; {@code ""} for none
+     * @throws InvalidInputException naming the (prefixed) field and indices of the first bad value
      */
     public Predictions(int batch, int queries, int numLogits, float[] logits, float[] boxes, String fieldPrefix) {
         if (batch < 1) {
@@ -67,32 +75,56 @@ public final class Predictions {
         this.boxes = boxes;
     }
 
-    /** B, the number of images. */
+    /**
+     * B, the number of images.
+     *
+     * @return B &gt;= 1
+     */
     public int batch() {
         return batch;
     }
 
-    /** Q, predictions per image. */
+    /**
+     * Q, predictions per image.
+     *
+     * @return Q &gt;= 1
+     */
     public int queries() {
         return queries;
     }
 
-    /** K+1 logits per prediction; index K is the no-object class. */
+    /**
+     * K+1 logits per prediction; index K is the no-object class.
+     *
+     * @return K+1 &gt;= 2
+     */
     public int numLogits() {
         return numLogits;
     }
 
-    /** K, the number of real classes. */
+    /**
+     * K, the number of real classes.
+     *
+     * @return K &gt;= 1
+     */
     public int numClasses() {
         return numLogits - 1;
     }
 
-    /** The logits, {@code B*Q*(K+1)}, not a copy. */
+    /**
+     * The logits, {@code B*Q*(K+1)}, not a copy.
+     *
+     * @return the logits array itself, row-major
+     */
     public float[] logits() {
         return logits;
     }
 
-    /** The boxes {@code (cx,cy,w,h)}, {@code B*Q*4}, not a copy. */
+    /**
+     * The boxes {@code (cx,cy,w,h)}, {@code B*Q*4}, not a copy.
+     *
+     * @return the boxes array itself, row-major
+     */
     public float[] boxes() {
         return boxes;
     }

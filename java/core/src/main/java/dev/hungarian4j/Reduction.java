@@ -13,7 +13,11 @@ public enum Reduction {
         this.jsonName = jsonName;
     }
 
-    /** The name used in JSON. */
+    /**
+     * The name used in JSON.
+     *
+     * @return {@code detr} or {@code sum}
+     */
     public String jsonName() {
         return jsonName;
     }
@@ -21,6 +25,9 @@ public enum Reduction {
     /**
      * Parses a JSON name.
      *
+     * @param name  {@code detr} or {@code sum}
+     * @param field the field to name in the error message, e.g. {@code config.reduction}
+     * @return the reduction
      * @throws InvalidInputException naming {@code field} when the name is unknown
      */
     public static Reduction fromJson(String name, String field) {

@@ -11,7 +11,16 @@ public final class SyntheticBatch {
     private SyntheticBatch() {
     }
 
-    /** {@code M} targets in every image. */
+    /**
+     * A batch with the same number of targets in every image.
+     *
+     * @param seed            the random seed
+     * @param batch           B &gt;= 1 images
+     * @param queries         Q &gt;= 1
+     * @param classes         K &gt;= 1 real classes (logits have K+1 entries)
+     * @param targetsPerImage M &gt;= 0 targets in every image
+     * @return a new, validated batch whose arrays belong to it alone
+     */
     public static Batch generate(long seed, int batch, int queries, int classes, int targetsPerImage) {
         int[] m = new int[batch];
         java.util.Arrays.fill(m, targetsPerImage);
@@ -19,10 +28,13 @@ public final class SyntheticBatch {
     }
 
     /**
+     * A batch with a given number of targets per image.
+     *
      * @param seed         the random seed
      * @param queries      Q &gt;= 1
      * @param classes      K &gt;= 1 real classes (logits have K+1 entries)
-     * @param targetCounts {@code M_b} per image; B is its length
+     * @param targetCounts {@code M_b} &gt;= 0 per image; B is its length (&gt;= 1); not kept
+     * @return a new, validated batch whose arrays belong to it alone
      */
     public static Batch generate(long seed, int queries, int classes, int[] targetCounts) {
         SplittableRandom rnd = new SplittableRandom(seed);

@@ -16,9 +16,13 @@ public final class Targets {
      * Wraps CSR arrays and checks their structure and box values (labels are checked against K by
      * {@link Batch}).
      *
-     * @param offsets B+1 non-decreasing offsets starting at 0
-     * @param labels  {@code offsets[B]} labels
-     * @param boxes   {@code 4*offsets[B]} finite values, widths and heights &gt;= 0
+     * @param offsets B+1 non-decreasing offsets starting at 0 (B &gt;= 1); kept, not copied
+     * @param labels  {@code offsets[B]} labels; kept, not copied
+     * @param boxes   {@code 4*offsets[B]} finite values {@code (cx, cy, w, h)}, widths and heights &gt;= 0; kept,
+     *                not copied
+     * @throws InvalidInputException naming the field (e.g. {@code targets.offsets[2]},
+     *                               {@code targets[0].boxes[3][2]}) when an array is null, has the wrong length,
+     *                               or holds a bad value
      */
     public Targets(int[] offsets, int[] labels, float[] boxes) {
         if (offsets == null || offsets.length < 2) {
@@ -61,10 +65,13 @@ public final class Targets {
     }
 
     /**
-     * Builds CSR targets from per-image lists.
+     * Builds CSR targets from per-image lists; the values are copied into new flat arrays.
      *
-     * @param labelsPerImage one {@code int[M_b]} per image
-     * @param boxesPerImage  one {@code float[4*M_b]} per image
+     * @param labelsPerImage one {@code int[M_b]} per image (at least one image); not null
+     * @param boxesPerImage  one {@code float[4*M_b]} per image, {@code (cx, cy, w, h)}; not null
+     * @return the targets
+     * @throws InvalidInputException when the lists differ in size, an image's box array is not {@code 4*M_b}
+     *                               long, there is no image, or a box value is bad
      */
     public static Targets of(List<int[]> labelsPerImage, List<float[]> boxesPerImage) {
         if (labelsPerImage.size() != boxesPerImage.size()) {
@@ -90,32 +97,57 @@ public final class Targets {
         return new Targets(offsets, labels, boxes);
     }
 
-    /** B, the number of images. */
+    /**
+     * B, the number of images.
+     *
+     * @return B &gt;= 1
+     */
     public int batch() {
         return offsets.length - 1;
     }
 
-    /** {@code M_b}, the number of targets of image {@code b}. */
+    /**
+     * {@code M_b}, the number of targets of image {@code b}.
+     *
+     * @param b the image, in {@code [0, B)}
+     * @return {@code offsets[b+1] - offsets[b]}, &gt;= 0
+     */
     public int count(int b) {
         return offsets[b + 1] - offsets[b];
     }
 
-    /** The total number of targets, {@code Σ_b M_b}. */
+    /**
+     * The total number of targets, {@code Σ_b M_b}.
+     *
+     * @return {@code offsets[B]}, &gt;= 0
+     */
     public int total() {
         return offsets[offsets.length - 1];
     }
 
-    /** CSR offsets, B+1 entries, not a copy. */
+    /**
+     * CSR offsets, B+1 entries, not a copy.
+     *
+     * @return the offsets array itself
+     */
     public int[] offsets() {
         return offsets;
     }
 
-    /** Labels of all targets, not a copy. */
+    /**
+     * Labels of all targets, not a copy.
+     *
+     * @return the labels array itself, {@code total()} entries
+     */
     public int[] labels() {
         return labels;
     }
 
-    /** Boxes of all targets, {@code 4*total()}, not a copy. */
+    /**
+     * Boxes of all targets, {@code 4*total()}, not a copy.
+     *
+     * @return the boxes array itself, row-major {@code (cx, cy, w, h)}
+     */
     public float[] boxes() {
         return boxes;
     }

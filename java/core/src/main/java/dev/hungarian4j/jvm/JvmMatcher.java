@@ -19,6 +19,7 @@ public final class JvmMatcher {
      * @param costs         the cost blocks as {@link JvmCostKernel#costBlocks} lays them out
      * @param assignmentOut receives {@code B*Q} entries: local target index or -1
      * @return per-image matching cost
+     * @throws IllegalArgumentException on inconsistent shapes or a non-finite cost
      */
     public static double[] matchAll(int batch, int queries, int[] offsets, float[] costs, int[] assignmentOut) {
         return matchAll(new LinearSumAssignment(), batch, queries, offsets, costs, assignmentOut);

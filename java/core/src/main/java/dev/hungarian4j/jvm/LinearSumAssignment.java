@@ -44,6 +44,7 @@ public final class LinearSumAssignment {
      * @param rowToCol       receives the column of each row, or -1
      * @param rowToColOffset index where row 0's entry goes
      * @return the summed cost of the matching
+     * @throws IllegalArgumentException as {@link #solve(float[], int, int, int, int[], int)}
      */
     public static double solveOnce(float[] cost, int offset, int rows, int cols, int[] rowToCol, int rowToColOffset) {
         return new LinearSumAssignment().solve(cost, offset, rows, cols, rowToCol, rowToColOffset);

@@ -54,7 +54,12 @@ public final class CudaBackend implements ComputeBackend {
         return new String(b, 0, n, StandardCharsets.UTF_8);
     }
 
-    /** Whether a CUDA device is usable here, with its name or the reason (status code and text) it is not. */
+    /**
+     * Whether a CUDA device is usable here, with its name or the reason (status code and text) it is not. The
+     * device is probed once per JVM, when this class is initialized.
+     *
+     * @return the status of the {@code cuda} backend
+     */
     public static BackendStatus status() {
         return STATUS;
     }
@@ -62,6 +67,7 @@ public final class CudaBackend implements ComputeBackend {
     /**
      * The backend.
      *
+     * @return the single instance
      * @throws BackendUnavailableException when no device is usable
      */
     public static CudaBackend instance() {

@@ -22,7 +22,9 @@ public final class CudaDeviceLoss {
     private final double[] cfg;
 
     /**
-     * @param config the cost and loss configuration
+     * Checks that a CUDA device is usable and packs the configuration once for all later calls.
+     *
+     * @param config the cost and loss configuration, not null
      * @throws BackendUnavailableException when no CUDA device is usable here
      */
     public CudaDeviceLoss(HungarianConfig config) {
@@ -30,7 +32,18 @@ public final class CudaDeviceLoss {
         this.cfg = NativeConfig.pack(config);
     }
 
-    /** Workspace bytes for {@link #forward}: B images, Q queries, C = K+1 logits, T targets, {@code M_b <= maxM}. */
+    /**
+     * Workspace bytes for {@link #forward}: B images, Q queries, C = K+1 logits, T targets, {@code M_b <= maxM}.
+     *
+     * @param batch        B &gt;= 1
+     * @param queries      Q &gt;= 1
+     * @param numLogits    C = K+1 &gt;= 2
+     * @param totalTargets T = {@code offsets[B]} &gt;= 0 (the {@code Q*T} cost blocks live in the workspace)
+     * @param maxM         the bound promised on every {@code M_b}, &gt;= 0
+     * @return the workspace size in bytes
+     * @throws InvalidInputException              naming the bad size
+     * @throws dev.hungarian4j.HungarianException when no CUDA device is usable (status 3)
+     */
     public static long forwardWorkspaceBytes(int batch, int queries, int numLogits, int totalTargets, int maxM) {
         try (SizeTPointer bytes = new SizeTPointer(1)) {
             NativeStatus.check(NativeLibrary.h4j_cuda_forward_workspace_size(batch, queries, numLogits, totalTargets,
@@ -39,7 +52,16 @@ public final class CudaDeviceLoss {
         }
     }
 
-    /** Workspace bytes for {@link #loss}. */
+    /**
+     * Workspace bytes for {@link #loss}.
+     *
+     * @param batch     B &gt;= 1
+     * @param queries   Q &gt;= 1
+     * @param numLogits C = K+1 &gt;= 2
+     * @return the workspace size in bytes (currently independent of the sizes)
+     * @throws InvalidInputException              naming the bad size
+     * @throws dev.hungarian4j.HungarianException when no CUDA device is usable (status 3)
+     */
     public static long lossWorkspaceBytes(int batch, int queries, int numLogits) {
         try (SizeTPointer bytes = new SizeTPointer(1)) {
             NativeStatus.check(NativeLibrary.h4j_cuda_loss_workspace_size(batch, queries, numLogits, bytes),
@@ -52,7 +74,33 @@ public final class CudaDeviceLoss {
      * Enqueues costs, the auction matcher and the loss (with gradients when both gradient pointers are
      * non-null). Outputs: {@code assignOut[B*Q]} (int), {@code matchingCostOut[B]} (double, may be null),
      * {@code termsOut[5]} (double: ce, bbox, giou, total, num_boxes), {@code statsOut[B*8]} (int, may be null:
-     * the {@link dev.hungarian4j.MatcherReport} layout).
+     * the {@link dev.hungarian4j.MatcherReport} layout). All array pointers are DEVICE memory.
+     *
+     * @param batch           B &gt;= 1 images
+     * @param queries         Q &gt;= 1 predictions per image
+     * @param numLogits       C = K+1 &gt;= 2 logits per prediction (the last is no-object)
+     * @param maxM            the promised bound on every {@code M_b}; a broken promise gives NaN terms
+     * @param logits          B*Q*C floats, row-major
+     * @param boxes           B*Q*4 floats {@code (cx, cy, w, h)}
+     * @param offsets         B+1 ints, the CSR target offsets
+     * @param labels          {@code offsets[B]} ints in {@code [0, K)}
+     * @param targetBoxes     {@code 4*offsets[B]} floats {@code (cx, cy, w, h)}
+     * @param workspace       at least {@link #forwardWorkspaceBytes} bytes, 16-byte aligned, or null for a
+     *                        stream-ordered allocation inside the call
+     * @param workspaceBytes  the size of {@code workspace} in bytes
+     * @param assignOut       B*Q ints: image-local target index or -1
+     * @param matchingCostOut B doubles: each image's matching cost, or null
+     * @param termsOut        5 doubles: ce, bbox, giou, total, num_boxes
+     * @param gradLogits      B*Q*C floats to overwrite with {@code d total / d logits}, or null
+     * @param gradBoxes       B*Q*4 floats to overwrite with {@code d total / d boxes}, or null (null exactly when
+     *                        {@code gradLogits} is)
+     * @param statsOut        B*{@link dev.hungarian4j.MatcherReport#STATS_LEN} ints, or null
+     * @param stream          the {@code cudaStream_t} to enqueue on, or null for the default stream
+     * @throws InvalidInputException              naming the argument when a host-side check fails (a size, a
+     *                                            missing pointer, only one gradient pointer, a workspace too
+     *                                            small)
+     * @throws dev.hungarian4j.HungarianException when a launch fails or no device is usable; errors during
+     *                                            execution surface at the caller's next synchronisation
      */
     public void forward(int batch, int queries, int numLogits, int maxM, Pointer logits, Pointer boxes,
             Pointer offsets, Pointer labels, Pointer targetBoxes, Pointer workspace, long workspaceBytes,
@@ -64,7 +112,31 @@ public final class CudaDeviceLoss {
                 gradBoxes, statsOut, stream), "h4j_cuda_forward");
     }
 
-    /** Enqueues the loss (and gradients) for a given device assignment {@code assign[B*Q]}. */
+    /**
+     * Enqueues the loss (and gradients) for a given device assignment {@code assign[B*Q]}. All array pointers are
+     * DEVICE memory; an assignment entry outside {@code [-1, M_b)} gives NaN terms.
+     *
+     * @param batch          B &gt;= 1 images
+     * @param queries        Q &gt;= 1 predictions per image
+     * @param numLogits      C = K+1 &gt;= 2 logits per prediction (the last is no-object)
+     * @param logits         B*Q*C floats, row-major
+     * @param boxes          B*Q*4 floats {@code (cx, cy, w, h)}
+     * @param offsets        B+1 ints, the CSR target offsets
+     * @param labels         {@code offsets[B]} ints in {@code [0, K)}
+     * @param targetBoxes    {@code 4*offsets[B]} floats {@code (cx, cy, w, h)}
+     * @param assign         B*Q ints: image-local target index or -1, a matching
+     * @param workspace      at least {@link #lossWorkspaceBytes} bytes, 16-byte aligned, or null for a
+     *                       stream-ordered allocation inside the call
+     * @param workspaceBytes the size of {@code workspace} in bytes
+     * @param termsOut       5 doubles: ce, bbox, giou, total, num_boxes
+     * @param gradLogits     B*Q*C floats to overwrite with {@code d total / d logits}, or null
+     * @param gradBoxes      B*Q*4 floats to overwrite with {@code d total / d boxes}, or null (null exactly when
+     *                       {@code gradLogits} is)
+     * @param stream         the {@code cudaStream_t} to enqueue on, or null for the default stream
+     * @throws InvalidInputException              naming the argument when a host-side check fails
+     * @throws dev.hungarian4j.HungarianException when a launch fails or no device is usable; errors during
+     *                                            execution surface at the caller's next synchronisation
+     */
     public void loss(int batch, int queries, int numLogits, Pointer logits, Pointer boxes, Pointer offsets,
             Pointer labels, Pointer targetBoxes, Pointer assign, Pointer workspace, long workspaceBytes,
             Pointer termsOut, Pointer gradLogits, Pointer gradBoxes, Pointer stream) {

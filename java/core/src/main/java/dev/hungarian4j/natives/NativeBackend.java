@@ -22,7 +22,11 @@ public final class NativeBackend implements ComputeBackend {
     private NativeBackend() {
     }
 
-    /** Whether the native library loaded, with its version or the load error. */
+    /**
+     * Whether the native library loaded, with its version or the load error. Loading is tried once per JVM.
+     *
+     * @return the status of the {@code native} backend
+     */
     public static BackendStatus status() {
         String err = NativeLoader.error();
         if (err != null) {
@@ -36,6 +40,7 @@ public final class NativeBackend implements ComputeBackend {
     /**
      * The backend.
      *
+     * @return the single instance
      * @throws dev.hungarian4j.BackendUnavailableException when the library did not load
      */
     public static NativeBackend instance() {
@@ -111,9 +116,14 @@ public final class NativeBackend implements ComputeBackend {
      * that reuse their buffers; {@link #match} allocates its result). Same math and results as {@link #match} with
      * {@link MatcherKind#EXACT}.
      *
+     * @param batch     the predictions and targets the costs were computed for
      * @param costs     the cost blocks, {@code Q * offsets[B]} floats
      * @param assignOut at least {@code B*Q} ints, overwritten with the target index or -1
      * @param costOut   at least {@code B} doubles, overwritten with each image's optimal cost
+     * @throws dev.hungarian4j.InvalidInputException naming {@code costs}, {@code assign_out} or
+     *                                               {@code matching_cost_out} when it is null or too short, or
+     *                                               the field of a non-finite cost
+     * @throws dev.hungarian4j.HungarianException    when the native call fails otherwise
      */
     public void matchInto(Batch batch, float[] costs, int[] assignOut, double[] costOut) {
         int rows = batch.batch() * batch.queries();
@@ -129,11 +139,19 @@ public final class NativeBackend implements ComputeBackend {
      * allocates nothing on the Java heap per call once the config has been packed (it is cached). Same results as
      * {@link #forward} with {@link MatcherKind#EXACT}.
      *
+     * @param config     the cost and loss configuration
+     * @param batch      the predictions and targets
      * @param assignOut  at least {@code B*Q} ints: target index or -1
      * @param costOut    at least {@code B} doubles: each image's optimal matching cost
      * @param termsOut   at least 5 doubles: {@code ce, bbox, giou, total,} and the normalizer {@code num_boxes}
      * @param gradLogits null, or at least {@code B*Q*(K+1)} floats to overwrite with the gradient
-     * @param gradBoxes  null, or at least {@code B*Q*4} floats to overwrite with the gradient
+     * @param gradBoxes  null, or at least {@code B*Q*4} floats to overwrite with the gradient; pass both gradient
+     *                   arrays or neither
+     * @throws dev.hungarian4j.InvalidInputException naming the output array ({@code assign_out},
+     *                                               {@code matching_cost_out}, {@code terms_out},
+     *                                               {@code grad_logits}, {@code grad_boxes}) when it is null or
+     *                                               too short, or when only one gradient array is given
+     * @throws dev.hungarian4j.HungarianException    when the native call fails otherwise
      */
     public void forwardInto(HungarianConfig config, Batch batch, int[] assignOut, double[] costOut, double[] termsOut,
             float[] gradLogits, float[] gradBoxes) {

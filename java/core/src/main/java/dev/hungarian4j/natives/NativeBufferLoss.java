@@ -26,7 +26,9 @@ public final class NativeBufferLoss {
     private final double[] cfg;
 
     /**
-     * @param config the cost and loss configuration
+     * Packs the configuration once for all later calls.
+     *
+     * @param config the cost and loss configuration, not null
      * @throws BackendUnavailableException when the native library did not load
      */
     public NativeBufferLoss(HungarianConfig config) {
@@ -38,11 +40,24 @@ public final class NativeBufferLoss {
      * Costs, exact matching, loss and (when both gradient buffers are non-null) gradients, on direct buffers.
      * Buffers are read from their position; capacities are checked against B, Q, C and {@code offsets[B]}.
      *
-     * @param assignOut      B*Q ints: target index or -1
-     * @param matchingCostOut B doubles, or null
-     * @param gradLogits     B*Q*C floats or null
-     * @param gradBoxes      B*Q*4 floats or null
+     * @param batch           B &gt;= 1 images
+     * @param queries         Q &gt;= 1 predictions per image
+     * @param numLogits       C = K+1 &gt;= 2 logits per prediction (the last is no-object)
+     * @param logits          B*Q*C floats, row-major; direct, not null
+     * @param boxes           B*Q*4 floats {@code (cx, cy, w, h)}; direct, not null
+     * @param offsets         B+1 CSR target offsets; direct, not null
+     * @param labels          {@code offsets[B]} labels in {@code [0, K)}; direct, not null
+     * @param targetBoxes     {@code 4*offsets[B]} floats {@code (cx, cy, w, h)}; direct, not null
+     * @param assignOut       B*Q ints, overwritten with the target index or -1; direct, not null
+     * @param matchingCostOut B doubles overwritten with each image's optimal cost, or null
+     * @param gradLogits      B*Q*C floats overwritten with {@code d total / d logits}, or null
+     * @param gradBoxes       B*Q*4 floats overwritten with {@code d total / d boxes}, or null (null exactly when
+     *                        {@code gradLogits} is)
      * @return the loss terms
+     * @throws InvalidInputException              naming the field when a required buffer is null or not
+     *                                            direct, a buffer is too small, only one gradient buffer is
+     *                                            given, or a value is bad
+     * @throws dev.hungarian4j.HungarianException when the native call fails otherwise
      */
     public LossTerms forward(int batch, int queries, int numLogits, FloatBuffer logits, FloatBuffer boxes,
             IntBuffer offsets, IntBuffer labels, FloatBuffer targetBoxes, IntBuffer assignOut,
@@ -60,7 +75,27 @@ public final class NativeBufferLoss {
     /**
      * The same on JavaCPP pointers (host memory). Capacities are checked against each pointer's
      * {@code limit() - position()} when the pointer knows its limit (pointers from {@code new FloatPointer(n)}
-     * or from buffers do); a pointer with limit 0 is trusted to be large enough.
+     * or from buffers do); a pointer with limit 0 is trusted to be large enough. All pointers address host memory:
+     * {@code offsets[B]} is read on the calling thread.
+     *
+     * @param batch           B &gt;= 1 images
+     * @param queries         Q &gt;= 1 predictions per image
+     * @param numLogits       C = K+1 &gt;= 2 logits per prediction (the last is no-object)
+     * @param logits          B*Q*C floats, row-major; not null
+     * @param boxes           B*Q*4 floats {@code (cx, cy, w, h)}; not null
+     * @param offsets         B+1 CSR target offsets; not null
+     * @param labels          {@code offsets[B]} labels in {@code [0, K)}; not null
+     * @param targetBoxes     {@code 4*offsets[B]} floats {@code (cx, cy, w, h)}; not null
+     * @param assignOut       B*Q ints, overwritten with the target index or -1; not null
+     * @param matchingCostOut B doubles overwritten with each image's optimal cost, or null
+     * @param gradLogits      B*Q*C floats overwritten with {@code d total / d logits}, or null
+     * @param gradBoxes       B*Q*4 floats overwritten with {@code d total / d boxes}, or null (null exactly when
+     *                        {@code gradLogits} is)
+     * @return the loss terms
+     * @throws InvalidInputException              naming the field when a required pointer is null, a pointer
+     *                                            is too small, only one gradient pointer is given, or a value
+     *                                            is bad
+     * @throws dev.hungarian4j.HungarianException when the native call fails otherwise
      */
     public LossTerms forward(int batch, int queries, int numLogits, FloatPointer logits, FloatPointer boxes,
             IntPointer offsets, IntPointer labels, FloatPointer targetBoxes, IntPointer assignOut,
