@@ -17,7 +17,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The CUDA backend: cost blocks, the auction matcher and the loss with its gradients on the GPU, from host
- * arrays (copied in and out per call; the device-resident path without copies is {@link CudaDeviceLoss}).
+ * arrays (staged through per-thread native buffers and copied to and from the device per call; the
+ * device-resident path without copies is {@link CudaDeviceLoss}).
  * With {@link MatcherKind#EXACT} the matching runs on the CPU on a host copy of the cost blocks.
  */
 public final class CudaBackend implements ComputeBackend {
@@ -86,9 +87,14 @@ public final class CudaBackend implements ComputeBackend {
     public void costBlocks(HungarianConfig config, Batch batch, float[] costOut) {
         Predictions p = batch.predictions();
         Targets t = batch.targets();
+        int n = NativeBackend.costCount(batch);
+        NativeBackend.need("cost_out", costOut, costOut == null ? 0 : costOut.length, n);
+        ArrayStaging st = ArrayStaging.current();
         NativeStatus.check(NativeLibrary.h4j_cuda_cost_blocks_host(p.batch(), p.queries(), p.numLogits(),
-                p.logits(), p.boxes(), t.offsets(), t.labels(), t.boxes(), NativeConfig.pack(config), costOut),
-                "h4j_cuda_cost_blocks_host");
+                st.in(ArrayStaging.LOGITS, p.logits(), p.logits().length),
+                st.in(ArrayStaging.BOXES, p.boxes(), p.boxes().length), t.offsets(), t.labels(), t.boxes(),
+                NativeConfig.pack(config), st.out(ArrayStaging.GRAD_LOGITS, costOut, n)), "h4j_cuda_cost_blocks_host");
+        st.copyOut(ArrayStaging.GRAD_LOGITS, costOut, n);
     }
 
     @Override
@@ -96,11 +102,14 @@ public final class CudaBackend implements ComputeBackend {
         if (matcher == MatcherKind.EXACT) {
             return NativeBackend.instance().match(batch, costs, matcher);
         }
+        int n = NativeBackend.costCount(batch);
+        NativeBackend.need("costs", costs, costs == null ? 0 : costs.length, n);
         int[] assignment = new int[batch.batch() * batch.queries()];
         double[] cost = new double[batch.batch()];
         int[] stats = new int[batch.batch() * MatcherReport.STATS_LEN];
         NativeStatus.check(NativeLibrary.h4j_cuda_match_auction_host(batch.batch(), batch.queries(),
-                batch.targets().offsets(), costs, assignment, cost, stats), "h4j_cuda_match_auction_host");
+                batch.targets().offsets(), ArrayStaging.current().in(ArrayStaging.LOGITS, costs, n), assignment, cost,
+                stats), "h4j_cuda_match_auction_host");
         return new Matching(batch.batch(), batch.queries(), assignment, cost, new MatcherReport(stats));
     }
 
@@ -109,10 +118,17 @@ public final class CudaBackend implements ComputeBackend {
             float[] gradBoxes) {
         Predictions p = batch.predictions();
         Targets t = batch.targets();
+        NativeBackend.needLossArrays(p, assignment, gradLogits, gradBoxes);
         double[] terms = new double[5];
-        NativeStatus.check(NativeLibrary.h4j_cuda_loss_host(p.batch(), p.queries(), p.numLogits(), p.logits(),
-                p.boxes(), t.offsets(), t.labels(), t.boxes(), NativeConfig.pack(config), assignment, terms, gradLogits,
-                gradBoxes), "h4j_cuda_loss_host");
+        ArrayStaging st = ArrayStaging.current();
+        NativeStatus.check(NativeLibrary.h4j_cuda_loss_host(p.batch(), p.queries(), p.numLogits(),
+                st.in(ArrayStaging.LOGITS, p.logits(), p.logits().length),
+                st.in(ArrayStaging.BOXES, p.boxes(), p.boxes().length), t.offsets(), t.labels(), t.boxes(),
+                NativeConfig.pack(config), assignment, terms,
+                st.out(ArrayStaging.GRAD_LOGITS, gradLogits, p.logits().length),
+                st.out(ArrayStaging.GRAD_BOXES, gradBoxes, p.boxes().length)), "h4j_cuda_loss_host");
+        st.copyOut(ArrayStaging.GRAD_LOGITS, gradLogits, p.logits().length);
+        st.copyOut(ArrayStaging.GRAD_BOXES, gradBoxes, p.boxes().length);
         return new LossTerms(terms[0], terms[1], terms[2], terms[3]);
     }
 
@@ -128,10 +144,17 @@ public final class CudaBackend implements ComputeBackend {
         double[] cost = new double[p.batch()];
         double[] terms = new double[5];
         int[] stats = new int[p.batch() * MatcherReport.STATS_LEN];
+        NativeBackend.needLossArrays(p, assignment, gradLogits, gradBoxes);
+        ArrayStaging st = ArrayStaging.current();
         // one pipeline on the device: costs, auction and loss without a host round trip in between
-        NativeStatus.check(NativeLibrary.h4j_cuda_forward_host(p.batch(), p.queries(), p.numLogits(), p.logits(),
-                p.boxes(), t.offsets(), t.labels(), t.boxes(), NativeConfig.pack(config), assignment, cost, terms,
-                gradLogits, gradBoxes, stats), "h4j_cuda_forward_host");
+        NativeStatus.check(NativeLibrary.h4j_cuda_forward_host(p.batch(), p.queries(), p.numLogits(),
+                st.in(ArrayStaging.LOGITS, p.logits(), p.logits().length),
+                st.in(ArrayStaging.BOXES, p.boxes(), p.boxes().length), t.offsets(), t.labels(), t.boxes(),
+                NativeConfig.pack(config), assignment, cost, terms,
+                st.out(ArrayStaging.GRAD_LOGITS, gradLogits, p.logits().length),
+                st.out(ArrayStaging.GRAD_BOXES, gradBoxes, p.boxes().length), stats), "h4j_cuda_forward_host");
+        st.copyOut(ArrayStaging.GRAD_LOGITS, gradLogits, p.logits().length);
+        st.copyOut(ArrayStaging.GRAD_BOXES, gradBoxes, p.boxes().length);
         return new Forward(new Matching(p.batch(), p.queries(), assignment, cost, new MatcherReport(stats)),
                 new LossTerms(terms[0], terms[1], terms[2], terms[3]));
     }

@@ -11,6 +11,7 @@ import dev.hungarian4j.Matching;
 import dev.hungarian4j.Predictions;
 import dev.hungarian4j.Targets;
 import dev.hungarian4j.spi.ComputeBackend;
+import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * The C++ CPU backend through JavaCPP. Thread-safe: the native side keeps per-thread workspaces and shares
@@ -60,23 +61,31 @@ public final class NativeBackend implements ComputeBackend {
     public void costBlocks(HungarianConfig config, Batch batch, float[] costOut) {
         Predictions p = batch.predictions();
         Targets t = batch.targets();
-        NativeStatus.check(NativeLibrary.h4j_cpu_cost_blocks(p.batch(), p.queries(), p.numLogits(), p.logits(),
-                p.boxes(), t.offsets(), t.labels(), t.boxes(), NativeConfig.pack(config), costOut),
-                "h4j_cpu_cost_blocks");
+        int n = costCount(batch);
+        need("cost_out", costOut, costOut == null ? 0 : costOut.length, n);
+        ArrayStaging st = ArrayStaging.current();
+        NativeStatus.check(NativeLibrary.h4j_cpu_cost_blocks(p.batch(), p.queries(), p.numLogits(),
+                st.in(ArrayStaging.LOGITS, p.logits(), p.logits().length),
+                st.in(ArrayStaging.BOXES, p.boxes(), p.boxes().length), t.offsets(), t.labels(), t.boxes(),
+                NativeConfig.pack(config), st.out(ArrayStaging.GRAD_LOGITS, costOut, n)), "h4j_cpu_cost_blocks");
+        st.copyOut(ArrayStaging.GRAD_LOGITS, costOut, n);
     }
 
     @Override
     public Matching match(Batch batch, float[] costs, MatcherKind matcher) {
+        int n = costCount(batch);
+        need("costs", costs, costs == null ? 0 : costs.length, n);
         int[] assignment = new int[batch.batch() * batch.queries()];
         double[] cost = new double[batch.batch()];
+        FloatPointer staged = ArrayStaging.current().in(ArrayStaging.LOGITS, costs, n);
         if (matcher == MatcherKind.AUCTION) {
             int[] stats = new int[batch.batch() * MatcherReport.STATS_LEN];
             NativeStatus.check(NativeLibrary.h4j_cpu_match_auction(batch.batch(), batch.queries(),
-                    batch.targets().offsets(), costs, assignment, cost, stats), "h4j_cpu_match_auction");
+                    batch.targets().offsets(), staged, assignment, cost, stats), "h4j_cpu_match_auction");
             return new Matching(batch.batch(), batch.queries(), assignment, cost, new MatcherReport(stats));
         }
         NativeStatus.check(NativeLibrary.h4j_cpu_match_exact(batch.batch(), batch.queries(),
-                batch.targets().offsets(), costs, assignment, cost), "h4j_cpu_match_exact");
+                batch.targets().offsets(), staged, assignment, cost), "h4j_cpu_match_exact");
         return new Matching(batch.batch(), batch.queries(), assignment, cost, null);
     }
 
@@ -85,10 +94,17 @@ public final class NativeBackend implements ComputeBackend {
             float[] gradBoxes) {
         Predictions p = batch.predictions();
         Targets t = batch.targets();
+        needLossArrays(p, assignment, gradLogits, gradBoxes);
         double[] terms = new double[5];
-        NativeStatus.check(NativeLibrary.h4j_cpu_loss(p.batch(), p.queries(), p.numLogits(), p.logits(), p.boxes(),
-                t.offsets(), t.labels(), t.boxes(), NativeConfig.pack(config), assignment, terms, gradLogits,
-                gradBoxes), "h4j_cpu_loss");
+        ArrayStaging st = ArrayStaging.current();
+        NativeStatus.check(NativeLibrary.h4j_cpu_loss(p.batch(), p.queries(), p.numLogits(),
+                st.in(ArrayStaging.LOGITS, p.logits(), p.logits().length),
+                st.in(ArrayStaging.BOXES, p.boxes(), p.boxes().length), t.offsets(), t.labels(), t.boxes(),
+                NativeConfig.pack(config), assignment, terms,
+                st.out(ArrayStaging.GRAD_LOGITS, gradLogits, p.logits().length),
+                st.out(ArrayStaging.GRAD_BOXES, gradBoxes, p.boxes().length)), "h4j_cpu_loss");
+        st.copyOut(ArrayStaging.GRAD_LOGITS, gradLogits, p.logits().length);
+        st.copyOut(ArrayStaging.GRAD_BOXES, gradBoxes, p.boxes().length);
         return new LossTerms(terms[0], terms[1], terms[2], terms[3]);
     }
 
@@ -98,15 +114,12 @@ public final class NativeBackend implements ComputeBackend {
         if (matcher != MatcherKind.EXACT) {
             return ComputeBackend.super.forward(config, batch, matcher, gradLogits, gradBoxes);
         }
-        Predictions p = batch.predictions();
-        Targets t = batch.targets();
-        int[] assignment = new int[p.batch() * p.queries()];
-        double[] cost = new double[p.batch()];
+        int[] assignment = new int[batch.batch() * batch.queries()];
+        double[] cost = new double[batch.batch()];
         double[] terms = new double[5];
-        // one JNI call: costs stay in the native workspace
-        NativeStatus.check(NativeLibrary.h4j_cpu_forward(p.batch(), p.queries(), p.numLogits(), p.logits(),
-                p.boxes(), t.offsets(), t.labels(), t.boxes(), NativeConfig.pack(config), assignment, cost, terms,
-                gradLogits, gradBoxes), "h4j_cpu_forward");
+        Predictions p = batch.predictions();
+        needLossArrays(p, assignment, gradLogits, gradBoxes);
+        stagedForward(config, batch, assignment, cost, terms, gradLogits, gradBoxes);
         return new Forward(new Matching(p.batch(), p.queries(), assignment, cost, null),
                 new LossTerms(terms[0], terms[1], terms[2], terms[3]));
     }
@@ -131,7 +144,8 @@ public final class NativeBackend implements ComputeBackend {
         need("assign_out", assignOut, assignOut == null ? 0 : assignOut.length, rows);
         need("matching_cost_out", costOut, costOut == null ? 0 : costOut.length, batch.batch());
         NativeStatus.check(NativeLibrary.h4j_cpu_match_exact(batch.batch(), batch.queries(),
-                batch.targets().offsets(), costs, assignOut, costOut), "h4j_cpu_match_exact");
+                batch.targets().offsets(), ArrayStaging.current().in(ArrayStaging.LOGITS, costs, costCount(batch)),
+                assignOut, costOut), "h4j_cpu_match_exact");
     }
 
     /**
@@ -166,12 +180,47 @@ public final class NativeBackend implements ComputeBackend {
         if (gradBoxes != null) {
             need("grad_boxes", gradBoxes, gradBoxes.length, p.boxes().length);
         }
-        NativeStatus.check(NativeLibrary.h4j_cpu_forward(p.batch(), p.queries(), p.numLogits(), p.logits(),
-                p.boxes(), t.offsets(), t.labels(), t.boxes(), NativeConfig.pack(config), assignOut, costOut,
-                termsOut, gradLogits, gradBoxes), "h4j_cpu_forward");
+        stagedForward(config, batch, assignOut, costOut, termsOut, gradLogits, gradBoxes);
     }
 
-    private static void need(String name, Object array, int length, long required) {
+    /** One native call for costs, exact matching, loss and gradients: the cost blocks stay native. */
+    private static void stagedForward(HungarianConfig config, Batch batch, int[] assignOut, double[] costOut,
+            double[] termsOut, float[] gradLogits, float[] gradBoxes) {
+        Predictions p = batch.predictions();
+        Targets t = batch.targets();
+        ArrayStaging st = ArrayStaging.current();
+        NativeStatus.check(NativeLibrary.h4j_cpu_forward(p.batch(), p.queries(), p.numLogits(),
+                st.in(ArrayStaging.LOGITS, p.logits(), p.logits().length),
+                st.in(ArrayStaging.BOXES, p.boxes(), p.boxes().length), t.offsets(), t.labels(), t.boxes(),
+                NativeConfig.pack(config), assignOut, costOut, termsOut,
+                st.out(ArrayStaging.GRAD_LOGITS, gradLogits, p.logits().length),
+                st.out(ArrayStaging.GRAD_BOXES, gradBoxes, p.boxes().length)), "h4j_cpu_forward");
+        st.copyOut(ArrayStaging.GRAD_LOGITS, gradLogits, p.logits().length);
+        st.copyOut(ArrayStaging.GRAD_BOXES, gradBoxes, p.boxes().length);
+    }
+
+    /** {@code Q * offsets[B]}: the floats of a batch's cost blocks. */
+    static int costCount(Batch batch) {
+        long n = (long) batch.queries() * batch.targets().total();
+        if (n > Integer.MAX_VALUE) {
+            throw new dev.hungarian4j.InvalidInputException("targets", "give " + n
+                    + " cost entries (Q * total targets); at most " + Integer.MAX_VALUE + " fit a Java array");
+        }
+        return (int) n;
+    }
+
+    /** The array lengths that a loss or forward call relies on, checked before anything is copied. */
+    static void needLossArrays(Predictions p, int[] assignment, float[] gradLogits, float[] gradBoxes) {
+        need("assignment", assignment, assignment == null ? 0 : assignment.length, (long) p.batch() * p.queries());
+        if (gradLogits != null) {
+            need("grad_logits", gradLogits, gradLogits.length, p.logits().length);
+        }
+        if (gradBoxes != null) {
+            need("grad_boxes", gradBoxes, gradBoxes.length, p.boxes().length);
+        }
+    }
+
+    static void need(String name, Object array, int length, long required) {
         if (array == null) {
             throw new dev.hungarian4j.InvalidInputException(name, "is null");
         }

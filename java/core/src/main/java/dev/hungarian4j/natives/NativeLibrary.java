@@ -7,7 +7,6 @@ import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.SizeTPointer;
 import org.bytedeco.javacpp.annotation.Cast;
-import org.bytedeco.javacpp.annotation.CriticalRegion;
 import org.bytedeco.javacpp.annotation.Platform;
 
 /**
@@ -33,37 +32,31 @@ final class NativeLibrary {
 
     static native int h4j_set_max_threads(int n);
 
-    // ---- CPU backend, Java arrays ----
-    // @CriticalRegion: the glue takes the arrays with GetPrimitiveArrayCritical, i.e. in place, where the default
-    // (Get<Type>ArrayElements) makes the JVM malloc, copy in and copy back every array on every call: ~1.8 ms of
-    // the 2.4 ms of a 64x100x91x20 forward call were those copies. Allowed because these functions never call
-    // back into the JVM and return within milliseconds; the GC waits for them meanwhile. Only for methods whose
-    // arguments are all primitives or arrays (a Pointer argument would make the glue call JNI inside the region).
+    // ---- CPU backend: the large arrays (logits, boxes, gradients, costs) in native memory, the small ones as Java
+    // arrays. NativeBackend stages the large ones through per-thread buffers (ArrayStaging says why); Java arrays
+    // that JNI copies per call would cost more than the kernels. ----
 
-    @CriticalRegion
-    static native int h4j_cpu_cost_blocks(int B, int Q, int C, @Cast("const float*") float[] logits,
-            @Cast("const float*") float[] boxes, @Cast("const int*") int[] offsets, @Cast("const int*") int[] labels,
-            @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg, float[] costOut);
+    static native int h4j_cpu_cost_blocks(int B, int Q, int C, @Cast("const float*") FloatPointer logits,
+            @Cast("const float*") FloatPointer boxes, @Cast("const int*") int[] offsets,
+            @Cast("const int*") int[] labels, @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg,
+            FloatPointer costOut);
 
-    @CriticalRegion
     static native int h4j_cpu_match_exact(int B, int Q, @Cast("const int*") int[] offsets,
-            @Cast("const float*") float[] costs, int[] assignOut, double[] matchingCostOut);
+            @Cast("const float*") FloatPointer costs, int[] assignOut, double[] matchingCostOut);
 
-    @CriticalRegion
-    static native int h4j_cpu_loss(int B, int Q, int C, @Cast("const float*") float[] logits,
-            @Cast("const float*") float[] boxes, @Cast("const int*") int[] offsets, @Cast("const int*") int[] labels,
-            @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg, @Cast("const int*") int[] assign,
-            double[] termsOut, float[] gradLogits, float[] gradBoxes);
+    static native int h4j_cpu_loss(int B, int Q, int C, @Cast("const float*") FloatPointer logits,
+            @Cast("const float*") FloatPointer boxes, @Cast("const int*") int[] offsets,
+            @Cast("const int*") int[] labels, @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg,
+            @Cast("const int*") int[] assign, double[] termsOut, FloatPointer gradLogits, FloatPointer gradBoxes);
 
-    @CriticalRegion
-    static native int h4j_cpu_forward(int B, int Q, int C, @Cast("const float*") float[] logits,
-            @Cast("const float*") float[] boxes, @Cast("const int*") int[] offsets, @Cast("const int*") int[] labels,
-            @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg, int[] assignOut,
-            double[] matchingCostOut, double[] termsOut, float[] gradLogits, float[] gradBoxes);
+    static native int h4j_cpu_forward(int B, int Q, int C, @Cast("const float*") FloatPointer logits,
+            @Cast("const float*") FloatPointer boxes, @Cast("const int*") int[] offsets,
+            @Cast("const int*") int[] labels, @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg,
+            int[] assignOut, double[] matchingCostOut, double[] termsOut, FloatPointer gradLogits,
+            FloatPointer gradBoxes);
 
-    @CriticalRegion
     static native int h4j_cpu_match_auction(int B, int Q, @Cast("const int*") int[] offsets,
-            @Cast("const float*") float[] costs, int[] assignOut, double[] matchingCostOut, int[] statsOut);
+            @Cast("const float*") FloatPointer costs, int[] assignOut, double[] matchingCostOut, int[] statsOut);
 
     // ---- CPU backend, off-heap memory without copies (direct buffers or JavaCPP pointers) ----
 
@@ -73,7 +66,7 @@ final class NativeLibrary {
             @Cast("const double*") DoublePointer cfg, IntPointer assignOut, DoublePointer matchingCostOut,
             DoublePointer termsOut, FloatPointer gradLogits, FloatPointer gradBoxes);
 
-    // ---- CUDA backend (the *_host functions take Java arrays: @CriticalRegion as above) ----
+    // ---- CUDA backend (the *_host functions: host memory, staged like the CPU functions) ----
 
     static native int h4j_cuda_available();
 
@@ -86,22 +79,21 @@ final class NativeLibrary {
             @Cast("const float*") Pointer tboxes, @Cast("const double*") double[] cfg, @Cast("float*") Pointer costOut,
             Pointer stream);
 
-    @CriticalRegion
-    static native int h4j_cuda_cost_blocks_host(int B, int Q, int C, @Cast("const float*") float[] logits,
-            @Cast("const float*") float[] boxes, @Cast("const int*") int[] offsets, @Cast("const int*") int[] labels,
-            @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg, float[] costOut);
+    static native int h4j_cuda_cost_blocks_host(int B, int Q, int C, @Cast("const float*") FloatPointer logits,
+            @Cast("const float*") FloatPointer boxes, @Cast("const int*") int[] offsets,
+            @Cast("const int*") int[] labels, @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg,
+            FloatPointer costOut);
 
-    @CriticalRegion
-    static native int h4j_cuda_loss_host(int B, int Q, int C, @Cast("const float*") float[] logits,
-            @Cast("const float*") float[] boxes, @Cast("const int*") int[] offsets, @Cast("const int*") int[] labels,
-            @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg, @Cast("const int*") int[] assign,
-            double[] termsOut, float[] gradLogits, float[] gradBoxes);
+    static native int h4j_cuda_loss_host(int B, int Q, int C, @Cast("const float*") FloatPointer logits,
+            @Cast("const float*") FloatPointer boxes, @Cast("const int*") int[] offsets,
+            @Cast("const int*") int[] labels, @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg,
+            @Cast("const int*") int[] assign, double[] termsOut, FloatPointer gradLogits, FloatPointer gradBoxes);
 
-    @CriticalRegion
-    static native int h4j_cuda_forward_host(int B, int Q, int C, @Cast("const float*") float[] logits,
-            @Cast("const float*") float[] boxes, @Cast("const int*") int[] offsets, @Cast("const int*") int[] labels,
-            @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg, int[] assignOut,
-            double[] matchingCostOut, double[] termsOut, float[] gradLogits, float[] gradBoxes, int[] statsOut);
+    static native int h4j_cuda_forward_host(int B, int Q, int C, @Cast("const float*") FloatPointer logits,
+            @Cast("const float*") FloatPointer boxes, @Cast("const int*") int[] offsets,
+            @Cast("const int*") int[] labels, @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg,
+            int[] assignOut, double[] matchingCostOut, double[] termsOut, FloatPointer gradLogits,
+            FloatPointer gradBoxes, int[] statsOut);
 
     // ---- CUDA backend, device pointers on a caller's stream (no host synchronisation) ----
 
@@ -133,7 +125,6 @@ final class NativeLibrary {
             @Cast("const float*") Pointer costs, @Cast("int*") Pointer assignOut,
             @Cast("double*") Pointer matchingCostOut, @Cast("int*") Pointer statsOut, Pointer stream);
 
-    @CriticalRegion
     static native int h4j_cuda_match_auction_host(int B, int Q, @Cast("const int*") int[] offsets,
-            @Cast("const float*") float[] costs, int[] assignOut, double[] matchingCostOut, int[] statsOut);
+            @Cast("const float*") FloatPointer costs, int[] assignOut, double[] matchingCostOut, int[] statsOut);
 }

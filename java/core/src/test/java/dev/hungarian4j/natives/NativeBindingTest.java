@@ -54,32 +54,39 @@ class NativeBindingTest {
         int[] lab = batch.targets().labels();
         float[] tb = batch.targets().boxes();
 
-        float[] costs = new float[q * t()];
-        assertEquals(0, NativeLibrary.h4j_cpu_cost_blocks(b, q, c, logits, boxes, off, lab, tb, cfg, costs));
         int[] assign = new int[b * q];
         double[] mcost = new double[b];
-        assertEquals(0, NativeLibrary.h4j_cpu_match_exact(b, q, off, costs, assign, mcost));
         double[] terms = new double[5];
         float[] gl = new float[logits.length];
         float[] gb = new float[boxes.length];
-        assertEquals(0, NativeLibrary.h4j_cpu_loss(b, q, c, logits, boxes, off, lab, tb, cfg, assign, terms, gl, gb));
-        int[] assign2 = new int[b * q];
-        double[] mcost2 = new double[b];
-        double[] terms2 = new double[5];
-        float[] gl2 = new float[logits.length];
-        float[] gb2 = new float[boxes.length];
-        assertEquals(0, NativeLibrary.h4j_cpu_forward(b, q, c, logits, boxes, off, lab, tb, cfg, assign2, mcost2,
-                terms2, gl2, gb2));
-        assertArrayEquals(assign, assign2);
-        assertArrayEquals(terms, terms2);
-        assertArrayEquals(gl, gl2);
+        // the mixed signatures: large arrays in native memory (as NativeBackend stages them), small ones as arrays
+        try (FloatPointer pl = new FloatPointer(logits); FloatPointer pb = new FloatPointer(boxes);
+             FloatPointer pc = new FloatPointer((long) q * t()); FloatPointer pgl = new FloatPointer(logits.length);
+             FloatPointer pgb = new FloatPointer(boxes.length)) {
+            assertEquals(0, NativeLibrary.h4j_cpu_cost_blocks(b, q, c, pl, pb, off, lab, tb, cfg, pc));
+            assertEquals(0, NativeLibrary.h4j_cpu_match_exact(b, q, off, pc, assign, mcost));
+            assertEquals(0, NativeLibrary.h4j_cpu_loss(b, q, c, pl, pb, off, lab, tb, cfg, assign, terms, pgl, pgb));
+            pgl.get(gl);
+            pgb.get(gb);
+            int[] assign2 = new int[b * q];
+            double[] mcost2 = new double[b];
+            double[] terms2 = new double[5];
+            float[] gl2 = new float[logits.length];
+            assertEquals(0, NativeLibrary.h4j_cpu_forward(b, q, c, pl, pb, off, lab, tb, cfg, assign2, mcost2,
+                    terms2, pgl, pgb));
+            pgl.get(gl2);
+            assertArrayEquals(assign, assign2);
+            assertArrayEquals(mcost, mcost2);
+            assertArrayEquals(terms, terms2);
+            assertArrayEquals(gl, gl2);
 
-        int[] assign3 = new int[b * q];
-        double[] mcost3 = new double[b];
-        int[] stats = new int[b * 8];
-        assertEquals(0, NativeLibrary.h4j_cpu_match_auction(b, q, off, costs, assign3, mcost3, stats));
-        for (int i = 0; i < b; i++) {
-            assertEquals(mcost[i], mcost3[i], 1e-4 * Math.max(1, Math.abs(mcost[i])));
+            int[] assign3 = new int[b * q];
+            double[] mcost3 = new double[b];
+            int[] stats = new int[b * 8];
+            assertEquals(0, NativeLibrary.h4j_cpu_match_auction(b, q, off, pc, assign3, mcost3, stats));
+            for (int i = 0; i < b; i++) {
+                assertEquals(mcost[i], mcost3[i], 1e-4 * Math.max(1, Math.abs(mcost[i])));
+            }
         }
 
         // off-heap pointers, no copies
@@ -105,14 +112,20 @@ class NativeBindingTest {
         int q = batch.queries();
         float[] boxes = batch.predictions().boxes().clone();
         boxes[4 * 5 + 2] = -0.5f;
-        float[] costs = new float[q * t()];
-        int st = NativeLibrary.h4j_cpu_cost_blocks(b, q, batch.numLogits(), batch.predictions().logits(), boxes,
-                batch.targets().offsets(), batch.targets().labels(), batch.targets().boxes(), cfg, costs);
-        assertEquals(NativeStatus.ERR_INVALID_ARG, st);
-        assertTrue(NativeLibrary.h4j_last_error().contains("pred_boxes[0][5][2]"), NativeLibrary.h4j_last_error());
-        // a null output array is an error status too
-        st = NativeLibrary.h4j_cpu_match_exact(b, q, batch.targets().offsets(), costs, null, null);
-        assertNotEquals(0, st);
+        try (FloatPointer pl = new FloatPointer(batch.predictions().logits()); FloatPointer pb = new FloatPointer(boxes);
+             FloatPointer costs = new FloatPointer((long) q * t())) {
+            int st = NativeLibrary.h4j_cpu_cost_blocks(b, q, batch.numLogits(), pl, pb, batch.targets().offsets(),
+                    batch.targets().labels(), batch.targets().boxes(), cfg, costs);
+            assertEquals(NativeStatus.ERR_INVALID_ARG, st);
+            assertTrue(NativeLibrary.h4j_last_error().contains("pred_boxes[0][5][2]"), NativeLibrary.h4j_last_error());
+            // null inputs and outputs are error statuses too
+            st = NativeLibrary.h4j_cpu_match_exact(b, q, batch.targets().offsets(), costs, null, null);
+            assertNotEquals(0, st);
+            st = NativeLibrary.h4j_cpu_forward(b, q, batch.numLogits(), (FloatPointer) null, pb,
+                    batch.targets().offsets(), batch.targets().labels(), batch.targets().boxes(), cfg, new int[b * q],
+                    new double[b], new double[5], null, null);
+            assertEquals(NativeStatus.ERR_INVALID_ARG, st);
+        }
     }
 
     @Test
@@ -124,10 +137,11 @@ class NativeBindingTest {
         int avail = NativeLibrary.h4j_cuda_available();
         int b = batch.batch();
         int q = batch.queries();
-        float[] costs = new float[q * t()];
-        int stCost = NativeLibrary.h4j_cuda_cost_blocks_host(b, q, batch.numLogits(), batch.predictions().logits(),
-                batch.predictions().boxes(), batch.targets().offsets(), batch.targets().labels(),
-                batch.targets().boxes(), cfg, costs);
+        FloatPointer hl = new FloatPointer(batch.predictions().logits());
+        FloatPointer hb = new FloatPointer(batch.predictions().boxes());
+        FloatPointer costs = new FloatPointer((long) q * t());
+        int stCost = NativeLibrary.h4j_cuda_cost_blocks_host(b, q, batch.numLogits(), hl, hb,
+                batch.targets().offsets(), batch.targets().labels(), batch.targets().boxes(), cfg, costs);
         int stMatch = NativeLibrary.h4j_cuda_match_auction_host(b, q, batch.targets().offsets(), costs,
                 new int[b * q], new double[b], new int[b * 8]);
         if (avail == 0) {
@@ -153,15 +167,15 @@ class NativeBindingTest {
                 assertEquals(3, NativeLibrary.h4j_cuda_forward(b, q, batch.numLogits(), 8, f, f, i, i, f, cfg, f, 256,
                         i, d, d, f, f, i, null));
             }
-            float[] gl = new float[batch.predictions().logits().length];
-            float[] gb = new float[batch.predictions().boxes().length];
+            FloatPointer gl = new FloatPointer(batch.predictions().logits().length);
+            FloatPointer gb = new FloatPointer(batch.predictions().boxes().length);
             int[] assign = new int[b * q];
-            assertEquals(3, NativeLibrary.h4j_cuda_loss_host(b, q, batch.numLogits(), batch.predictions().logits(),
-                    batch.predictions().boxes(), batch.targets().offsets(), batch.targets().labels(),
-                    batch.targets().boxes(), cfg, assign, new double[5], gl, gb));
-            assertEquals(3, NativeLibrary.h4j_cuda_forward_host(b, q, batch.numLogits(), batch.predictions().logits(),
-                    batch.predictions().boxes(), batch.targets().offsets(), batch.targets().labels(),
-                    batch.targets().boxes(), cfg, assign, new double[b], new double[5], gl, gb, new int[b * 8]));
+            assertEquals(3, NativeLibrary.h4j_cuda_loss_host(b, q, batch.numLogits(), hl, hb,
+                    batch.targets().offsets(), batch.targets().labels(), batch.targets().boxes(), cfg, assign,
+                    new double[5], gl, gb));
+            assertEquals(3, NativeLibrary.h4j_cuda_forward_host(b, q, batch.numLogits(), hl, hb,
+                    batch.targets().offsets(), batch.targets().labels(), batch.targets().boxes(), cfg, assign,
+                    new double[b], new double[5], gl, gb, new int[b * 8]));
             assertTrue(NativeLibrary.h4j_last_error().length() > 0);
         } else {
             assertEquals(0, st);

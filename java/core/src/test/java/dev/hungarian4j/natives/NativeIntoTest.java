@@ -23,9 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * The allocation-free entry points give exactly the results of the allocating ones, and refuse short arrays; the
- * Java arrays that the natives take in place (JNI critical regions) are never written when they are inputs, and
- * the garbage collector keeps running while several threads call in.
+ * The allocation-free entry points give exactly the results of the allocating ones, and refuse short arrays; input
+ * arrays are never written, and the garbage collector keeps running, without starving allocating threads, while
+ * several threads call in (the large arrays travel through per-thread staging buffers, see ArrayStaging).
  */
 class NativeIntoTest {
     private final Batch batch = SyntheticBatch.generate(5, 30, 7, new int[] {4, 0, 12, 30});
@@ -83,7 +83,7 @@ class NativeIntoTest {
 
     @Test
     void inputArraysAreNeverWritten() {
-        // The natives see the Java arrays themselves, not copies: a stray write into an input would show here.
+        // Inputs are staged through buffers that outputs also use (cost blocks): a mix-up would write into them.
         float[] logits = batch.predictions().logits().clone();
         float[] boxes = batch.predictions().boxes().clone();
         int[] offsets = batch.targets().offsets().clone();
@@ -110,9 +110,9 @@ class NativeIntoTest {
 
     @Test
     void gcRunsWhileThreadsAreInsideNativeCalls() {
-        // Each call holds its arrays in a JNI critical region, which holds off the GC until it returns; four
-        // threads calling back to back while a fifth allocates and asks for collections must all finish with
-        // the single-threaded results (a deadlock or a moved array would fail or time out here).
+        // Four threads calling back to back while a fifth allocates and asks for collections must all finish with
+        // the single-threaded results. (Passing the arrays in JNI critical regions instead starved allocating
+        // threads into OutOfMemoryError on JDK 17's G1; a deadlock or a moved array would fail or time out here.)
         Batch big = SyntheticBatch.generate(11, 16, 100, 91, 20);
         LossResult expected = HungarianLoss.create(HungarianConfig.DEFAULTS, BackendKind.NATIVE).compute(big, true);
         assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
