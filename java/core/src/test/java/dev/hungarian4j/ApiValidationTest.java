@@ -106,4 +106,36 @@ class ApiValidationTest {
     void defaultMatcherIsExactOnCpuBackends() {
         assertEquals(MatcherKind.EXACT, HungarianLoss.create(HungarianConfig.DEFAULTS, BackendKind.JVM).matcher());
     }
+
+    @Test
+    void badAssignmentsAreRefusedAlikeOnJvmAndNative() {
+        Batch batch = SyntheticBatch.generate(3, 2, 5, 4, 3);
+        for (BackendKind kind : new BackendKind[] {BackendKind.JVM, BackendKind.NATIVE}) {
+            if (Backends.statuses().stream().noneMatch(st -> st.kind() == kind && st.available())) {
+                continue; // BackendParityTest fails loudly when native is missing
+            }
+            var backend = Backends.select(kind).backend();
+            float[] gl = new float[batch.predictions().logits().length];
+            float[] gb = new float[batch.predictions().boxes().length];
+            int[] twice = new int[10];
+            java.util.Arrays.fill(twice, -1);
+            twice[1] = 2;
+            twice[4] = 2; // image 0: target 2 for queries 1 and 4
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> backend.loss(HungarianConfig.DEFAULTS, batch, twice, gl, gb), kind.toString());
+            assertEquals("assign[0][4]", e.field(), kind + ": " + e.getMessage());
+            assertTrue(e.getMessage().contains("already matched to query 1"), kind + ": " + e.getMessage());
+            int[] outOfRange = new int[10];
+            java.util.Arrays.fill(outOfRange, -1);
+            outOfRange[7] = 3; // image 1 has targets 0..2
+            e = assertThrows(InvalidInputException.class,
+                    () -> backend.loss(HungarianConfig.DEFAULTS, batch, outOfRange, gl, gb), kind.toString());
+            assertEquals("assign[1][2]", e.field(), kind + ": " + e.getMessage());
+            int[] fine = new int[10];
+            java.util.Arrays.fill(fine, -1);
+            e = assertThrows(InvalidInputException.class,
+                    () -> backend.loss(HungarianConfig.DEFAULTS, batch, fine, gl, null), kind.toString());
+            assertTrue(e.getMessage().contains("grad"), kind + ": " + e.getMessage());
+        }
+    }
 }

@@ -5,6 +5,7 @@ import dev.hungarian4j.BackendUnavailableException;
 import dev.hungarian4j.Batch;
 import dev.hungarian4j.ClassCost;
 import dev.hungarian4j.HungarianConfig;
+import dev.hungarian4j.InvalidInputException;
 import dev.hungarian4j.LossTerms;
 import dev.hungarian4j.Matching;
 import dev.hungarian4j.MatcherKind;
@@ -15,8 +16,8 @@ import dev.hungarian4j.natives.NativeBackend;
 import dev.hungarian4j.spi.ComputeBackend;
 
 /**
- * The pure-Java backend: the reference implementation and the last fallback. Stateless apart from a
- * per-thread solver workspace, so thread-safe.
+ * The pure-Java backend: the reference implementation and the last fallback. Stateless (each call allocates
+ * its own solver and scratch arrays), so thread-safe.
  */
 public final class JvmBackend implements ComputeBackend {
     /** The single instance. */
@@ -57,6 +58,10 @@ public final class JvmBackend implements ComputeBackend {
 
     @Override
     public LossTerms loss(HungarianConfig c, Batch batch, int[] assignment, float[] gradLogits, float[] gradBoxes) {
+        if ((gradLogits == null) != (gradBoxes == null)) { // the SPI's rule, as the native backends enforce it
+            throw new InvalidInputException(gradLogits == null ? "grad_logits" : "grad_boxes",
+                    "is null while the other gradient array is not; pass both or neither");
+        }
         Predictions p = batch.predictions();
         Targets t = batch.targets();
         double[] r = JvmLossKernel.loss(p.batch(), p.queries(), p.numLogits(), p.logits(), p.boxes(), t.offsets(),

@@ -1,5 +1,7 @@
 package dev.hungarian4j.jvm;
 
+import dev.hungarian4j.InvalidInputException;
+
 import java.util.Arrays;
 
 /**
@@ -49,7 +51,9 @@ public final class JvmLossKernel {
      *                       ({@code B*Q*numLogits})
      * @param gradBoxes      {@code null}, or overwritten with {@code d total / d boxes} ({@code B*Q*4})
      * @return {@code {ce, bbox, giou, total, numBoxes}} (see {@link #CE} and the other indices)
-     * @throws IllegalArgumentException on inconsistent shapes, labels or assignment entries
+     * @throws IllegalArgumentException on inconsistent shapes or labels
+     * @throws InvalidInputException    naming {@code assign[b][q]} for an entry that is not -1 or a target of its
+     *                                  image, or a target matched twice
      */
     public static double[] loss(int batch, int queries, int numLogits, float[] logits, float[] boxes,
             int[] offsets, int[] labels, float[] targetBoxes, double lossCeWeight, double lossBboxWeight,
@@ -135,15 +139,29 @@ public final class JvmLossKernel {
         return new double[] {ce, bbox, giou, totalLoss, numBoxes};
     }
 
-    /** Each assignment entry must be -1 or a local target index of its image. */
+    /** Same rules and messages as the native loss: each entry -1 or a target of its image, no target twice. */
     private static void checkAssignment(int batch, int queries, int[] offsets, int[] assignment) {
+        int maxM = 0;
+        for (int b = 0; b < batch; b++) {
+            maxM = Math.max(maxM, offsets[b + 1] - offsets[b]);
+        }
+        int[] matchedBy = new int[maxM]; // query + 1 that took target j in the current image, 0 for none
         for (int b = 0; b < batch; b++) {
             int m = offsets[b + 1] - offsets[b];
+            Arrays.fill(matchedBy, 0, m, 0);
             for (int q = 0; q < queries; q++) {
                 int j = assignment[b * queries + q];
+                String field = "assign[" + b + "][" + q + "]";
                 if (j < -1 || j >= m) {
-                    throw new IllegalArgumentException("assignment[" + (b * queries + q) + "] is " + j
-                            + "; must be -1 or in [0, " + m + ") for image " + b);
+                    throw new InvalidInputException(field, "is " + j + "; must be -1 or a target of image " + b
+                            + " in [0, " + m + ")");
+                }
+                if (j >= 0) {
+                    if (matchedBy[j] != 0) {
+                        throw new InvalidInputException(field, "is " + j + "; target " + j + " of image " + b
+                                + " is already matched to query " + (matchedBy[j] - 1));
+                    }
+                    matchedBy[j] = q + 1;
                 }
             }
         }

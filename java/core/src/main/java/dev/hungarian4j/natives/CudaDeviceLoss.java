@@ -43,8 +43,10 @@ public final class CudaDeviceLoss {
      * @return the workspace size in bytes
      * @throws InvalidInputException              naming the bad size
      * @throws dev.hungarian4j.HungarianException when no CUDA device is usable (status 3)
+     * @throws dev.hungarian4j.BackendUnavailableException when the native library did not load
      */
     public static long forwardWorkspaceBytes(int batch, int queries, int numLogits, int totalTargets, int maxM) {
+        requireLibrary();
         try (SizeTPointer bytes = new SizeTPointer(1)) {
             NativeStatus.check(NativeLibrary.h4j_cuda_forward_workspace_size(batch, queries, numLogits, totalTargets,
                     maxM, bytes), "h4j_cuda_forward_workspace_size");
@@ -61,8 +63,10 @@ public final class CudaDeviceLoss {
      * @return the workspace size in bytes (currently independent of the sizes)
      * @throws InvalidInputException              naming the bad size
      * @throws dev.hungarian4j.HungarianException when no CUDA device is usable (status 3)
+     * @throws dev.hungarian4j.BackendUnavailableException when the native library did not load
      */
     public static long lossWorkspaceBytes(int batch, int queries, int numLogits) {
+        requireLibrary();
         try (SizeTPointer bytes = new SizeTPointer(1)) {
             NativeStatus.check(NativeLibrary.h4j_cuda_loss_workspace_size(batch, queries, numLogits, bytes),
                     "h4j_cuda_loss_workspace_size");
@@ -150,6 +154,14 @@ public final class CudaDeviceLoss {
         if ((gl == null) != (gb == null)) {
             throw new InvalidInputException(gl == null ? "grad_logits" : "grad_boxes",
                     "is null but the other gradient is not; pass both or neither");
+        }
+    }
+
+    /** The static size queries call the binding directly: without the library that would be an UnsatisfiedLinkError. */
+    private static void requireLibrary() {
+        if (NativeLoader.error() != null) {
+            throw new dev.hungarian4j.BackendUnavailableException("backend cuda is not available: "
+                    + NativeLoader.error());
         }
     }
 }
