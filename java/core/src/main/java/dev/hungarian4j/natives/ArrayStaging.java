@@ -1,5 +1,6 @@
 package dev.hungarian4j.natives;
 
+import dev.hungarian4j.Predictions;
 import org.bytedeco.javacpp.FloatPointer;
 
 import java.nio.ByteBuffer;
@@ -21,14 +22,10 @@ import java.nio.FloatBuffer;
  * allocating threads. Staging costs two memcpys (~40 µs each for 2.4 MB here) and never blocks the GC.
  */
 final class ArrayStaging {
-    /** Slot of the logits or of the cost blocks given to a matcher. */
-    static final int LOGITS = 0;
-    /** Slot of the predicted boxes. */
-    static final int BOXES = 1;
-    /** Slot of the logits' gradient, or of the cost blocks written by a cost kernel. */
-    static final int GRAD_LOGITS = 2;
-    /** Slot of the boxes' gradient. */
-    static final int GRAD_BOXES = 3;
+    private static final int LOGITS = 0; // also the cost blocks given to a matcher
+    private static final int BOXES = 1;
+    private static final int GRAD_LOGITS = 2; // also the cost blocks written by a cost kernel
+    private static final int GRAD_BOXES = 3;
 
     private static final ThreadLocal<ArrayStaging> CURRENT = ThreadLocal.withInitial(ArrayStaging::new);
 
@@ -43,8 +40,48 @@ final class ArrayStaging {
         return CURRENT.get();
     }
 
-    /** The slot's buffer holding a copy of {@code a[0, n)}. */
-    FloatPointer in(int slot, float[] a, int n) {
+    /** A copy of the predictions' logits. */
+    FloatPointer logits(Predictions p) {
+        return in(LOGITS, p.logits(), p.logits().length);
+    }
+
+    /** A copy of the predictions' boxes. */
+    FloatPointer boxes(Predictions p) {
+        return in(BOXES, p.boxes(), p.boxes().length);
+    }
+
+    /** Room for the logits' gradient, or null when the caller wants none; {@link #copyGradients} brings it back. */
+    FloatPointer gradLogits(Predictions p, float[] gradLogits) {
+        return out(GRAD_LOGITS, gradLogits, p.logits().length);
+    }
+
+    /** Room for the boxes' gradient, or null when the caller wants none; {@link #copyGradients} brings it back. */
+    FloatPointer gradBoxes(Predictions p, float[] gradBoxes) {
+        return out(GRAD_BOXES, gradBoxes, p.boxes().length);
+    }
+
+    /** Copies the gradients written by the native call into the caller's arrays (each skipped when null). */
+    void copyGradients(Predictions p, float[] gradLogits, float[] gradBoxes) {
+        copyOut(GRAD_LOGITS, gradLogits, p.logits().length);
+        copyOut(GRAD_BOXES, gradBoxes, p.boxes().length);
+    }
+
+    /** A copy of {@code costs[0, n)}, the cost blocks given to a matcher. */
+    FloatPointer costsIn(float[] costs, int n) {
+        return in(LOGITS, costs, n);
+    }
+
+    /** Room for {@code n} cost entries written by a cost kernel; {@link #copyCostsOut} brings them back. */
+    FloatPointer costsOut(float[] costOut, int n) {
+        return out(GRAD_LOGITS, costOut, n);
+    }
+
+    /** Copies {@code n} cost entries written by the native call into {@code costOut}. */
+    void copyCostsOut(float[] costOut, int n) {
+        copyOut(GRAD_LOGITS, costOut, n);
+    }
+
+    private FloatPointer in(int slot, float[] a, int n) {
         FloatPointer p = ensure(slot, n);
         FloatBuffer b = buffers[slot];
         b.clear();
@@ -52,13 +89,11 @@ final class ArrayStaging {
         return p;
     }
 
-    /** The slot's buffer with room for {@code n} outputs, or null when the caller wants none ({@code a == null}). */
-    FloatPointer out(int slot, float[] a, int n) {
+    private FloatPointer out(int slot, float[] a, int n) {
         return a == null ? null : ensure(slot, n);
     }
 
-    /** Copies {@code n} outputs from the slot's buffer into {@code a}, unless {@code a} is null. */
-    void copyOut(int slot, float[] a, int n) {
+    private void copyOut(int slot, float[] a, int n) {
         if (a != null) {
             FloatBuffer b = buffers[slot];
             b.clear();

@@ -91,10 +91,9 @@ public final class CudaBackend implements ComputeBackend {
         NativeBackend.need("cost_out", costOut, costOut == null ? 0 : costOut.length, n);
         ArrayStaging st = ArrayStaging.current();
         NativeStatus.check(NativeLibrary.h4j_cuda_cost_blocks_host(p.batch(), p.queries(), p.numLogits(),
-                st.in(ArrayStaging.LOGITS, p.logits(), p.logits().length),
-                st.in(ArrayStaging.BOXES, p.boxes(), p.boxes().length), t.offsets(), t.labels(), t.boxes(),
-                NativeConfig.pack(config), st.out(ArrayStaging.GRAD_LOGITS, costOut, n)), "h4j_cuda_cost_blocks_host");
-        st.copyOut(ArrayStaging.GRAD_LOGITS, costOut, n);
+                st.logits(p), st.boxes(p), t.offsets(), t.labels(), t.boxes(),
+                NativeConfig.pack(config), st.costsOut(costOut, n)), "h4j_cuda_cost_blocks_host");
+        st.copyCostsOut(costOut, n);
     }
 
     @Override
@@ -108,7 +107,7 @@ public final class CudaBackend implements ComputeBackend {
         double[] cost = new double[batch.batch()];
         int[] stats = new int[batch.batch() * MatcherReport.STATS_LEN];
         NativeStatus.check(NativeLibrary.h4j_cuda_match_auction_host(batch.batch(), batch.queries(),
-                batch.targets().offsets(), ArrayStaging.current().in(ArrayStaging.LOGITS, costs, n), assignment, cost,
+                batch.targets().offsets(), ArrayStaging.current().costsIn(costs, n), assignment, cost,
                 stats), "h4j_cuda_match_auction_host");
         return new Matching(batch.batch(), batch.queries(), assignment, cost, new MatcherReport(stats));
     }
@@ -118,17 +117,16 @@ public final class CudaBackend implements ComputeBackend {
             float[] gradBoxes) {
         Predictions p = batch.predictions();
         Targets t = batch.targets();
-        NativeBackend.needLossArrays(p, assignment, gradLogits, gradBoxes);
+        NativeBackend.need("assignment", assignment, assignment == null ? 0 : assignment.length,
+                (long) p.batch() * p.queries());
+        NativeBackend.needGradients(p, gradLogits, gradBoxes);
         double[] terms = new double[5];
         ArrayStaging st = ArrayStaging.current();
         NativeStatus.check(NativeLibrary.h4j_cuda_loss_host(p.batch(), p.queries(), p.numLogits(),
-                st.in(ArrayStaging.LOGITS, p.logits(), p.logits().length),
-                st.in(ArrayStaging.BOXES, p.boxes(), p.boxes().length), t.offsets(), t.labels(), t.boxes(),
+                st.logits(p), st.boxes(p), t.offsets(), t.labels(), t.boxes(),
                 NativeConfig.pack(config), assignment, terms,
-                st.out(ArrayStaging.GRAD_LOGITS, gradLogits, p.logits().length),
-                st.out(ArrayStaging.GRAD_BOXES, gradBoxes, p.boxes().length)), "h4j_cuda_loss_host");
-        st.copyOut(ArrayStaging.GRAD_LOGITS, gradLogits, p.logits().length);
-        st.copyOut(ArrayStaging.GRAD_BOXES, gradBoxes, p.boxes().length);
+                st.gradLogits(p, gradLogits), st.gradBoxes(p, gradBoxes)), "h4j_cuda_loss_host");
+        st.copyGradients(p, gradLogits, gradBoxes);
         return new LossTerms(terms[0], terms[1], terms[2], terms[3]);
     }
 
@@ -144,17 +142,14 @@ public final class CudaBackend implements ComputeBackend {
         double[] cost = new double[p.batch()];
         double[] terms = new double[5];
         int[] stats = new int[p.batch() * MatcherReport.STATS_LEN];
-        NativeBackend.needLossArrays(p, assignment, gradLogits, gradBoxes);
+        NativeBackend.needGradients(p, gradLogits, gradBoxes);
         ArrayStaging st = ArrayStaging.current();
         // one pipeline on the device: costs, auction and loss without a host round trip in between
         NativeStatus.check(NativeLibrary.h4j_cuda_forward_host(p.batch(), p.queries(), p.numLogits(),
-                st.in(ArrayStaging.LOGITS, p.logits(), p.logits().length),
-                st.in(ArrayStaging.BOXES, p.boxes(), p.boxes().length), t.offsets(), t.labels(), t.boxes(),
+                st.logits(p), st.boxes(p), t.offsets(), t.labels(), t.boxes(),
                 NativeConfig.pack(config), assignment, cost, terms,
-                st.out(ArrayStaging.GRAD_LOGITS, gradLogits, p.logits().length),
-                st.out(ArrayStaging.GRAD_BOXES, gradBoxes, p.boxes().length), stats), "h4j_cuda_forward_host");
-        st.copyOut(ArrayStaging.GRAD_LOGITS, gradLogits, p.logits().length);
-        st.copyOut(ArrayStaging.GRAD_BOXES, gradBoxes, p.boxes().length);
+                st.gradLogits(p, gradLogits), st.gradBoxes(p, gradBoxes), stats), "h4j_cuda_forward_host");
+        st.copyGradients(p, gradLogits, gradBoxes);
         return new Forward(new Matching(p.batch(), p.queries(), assignment, cost, new MatcherReport(stats)),
                 new LossTerms(terms[0], terms[1], terms[2], terms[3]));
     }

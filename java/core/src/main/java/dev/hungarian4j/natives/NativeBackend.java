@@ -65,10 +65,9 @@ public final class NativeBackend implements ComputeBackend {
         need("cost_out", costOut, costOut == null ? 0 : costOut.length, n);
         ArrayStaging st = ArrayStaging.current();
         NativeStatus.check(NativeLibrary.h4j_cpu_cost_blocks(p.batch(), p.queries(), p.numLogits(),
-                st.in(ArrayStaging.LOGITS, p.logits(), p.logits().length),
-                st.in(ArrayStaging.BOXES, p.boxes(), p.boxes().length), t.offsets(), t.labels(), t.boxes(),
-                NativeConfig.pack(config), st.out(ArrayStaging.GRAD_LOGITS, costOut, n)), "h4j_cpu_cost_blocks");
-        st.copyOut(ArrayStaging.GRAD_LOGITS, costOut, n);
+                st.logits(p), st.boxes(p), t.offsets(), t.labels(), t.boxes(),
+                NativeConfig.pack(config), st.costsOut(costOut, n)), "h4j_cpu_cost_blocks");
+        st.copyCostsOut(costOut, n);
     }
 
     @Override
@@ -77,7 +76,7 @@ public final class NativeBackend implements ComputeBackend {
         need("costs", costs, costs == null ? 0 : costs.length, n);
         int[] assignment = new int[batch.batch() * batch.queries()];
         double[] cost = new double[batch.batch()];
-        FloatPointer staged = ArrayStaging.current().in(ArrayStaging.LOGITS, costs, n);
+        FloatPointer staged = ArrayStaging.current().costsIn(costs, n);
         if (matcher == MatcherKind.AUCTION) {
             int[] stats = new int[batch.batch() * MatcherReport.STATS_LEN];
             NativeStatus.check(NativeLibrary.h4j_cpu_match_auction(batch.batch(), batch.queries(),
@@ -94,17 +93,15 @@ public final class NativeBackend implements ComputeBackend {
             float[] gradBoxes) {
         Predictions p = batch.predictions();
         Targets t = batch.targets();
-        needLossArrays(p, assignment, gradLogits, gradBoxes);
+        need("assignment", assignment, assignment == null ? 0 : assignment.length, (long) p.batch() * p.queries());
+        needGradients(p, gradLogits, gradBoxes);
         double[] terms = new double[5];
         ArrayStaging st = ArrayStaging.current();
         NativeStatus.check(NativeLibrary.h4j_cpu_loss(p.batch(), p.queries(), p.numLogits(),
-                st.in(ArrayStaging.LOGITS, p.logits(), p.logits().length),
-                st.in(ArrayStaging.BOXES, p.boxes(), p.boxes().length), t.offsets(), t.labels(), t.boxes(),
+                st.logits(p), st.boxes(p), t.offsets(), t.labels(), t.boxes(),
                 NativeConfig.pack(config), assignment, terms,
-                st.out(ArrayStaging.GRAD_LOGITS, gradLogits, p.logits().length),
-                st.out(ArrayStaging.GRAD_BOXES, gradBoxes, p.boxes().length)), "h4j_cpu_loss");
-        st.copyOut(ArrayStaging.GRAD_LOGITS, gradLogits, p.logits().length);
-        st.copyOut(ArrayStaging.GRAD_BOXES, gradBoxes, p.boxes().length);
+                st.gradLogits(p, gradLogits), st.gradBoxes(p, gradBoxes)), "h4j_cpu_loss");
+        st.copyGradients(p, gradLogits, gradBoxes);
         return new LossTerms(terms[0], terms[1], terms[2], terms[3]);
     }
 
@@ -118,7 +115,7 @@ public final class NativeBackend implements ComputeBackend {
         double[] cost = new double[batch.batch()];
         double[] terms = new double[5];
         Predictions p = batch.predictions();
-        needLossArrays(p, assignment, gradLogits, gradBoxes);
+        needGradients(p, gradLogits, gradBoxes);
         stagedForward(config, batch, assignment, cost, terms, gradLogits, gradBoxes);
         return new Forward(new Matching(p.batch(), p.queries(), assignment, cost, null),
                 new LossTerms(terms[0], terms[1], terms[2], terms[3]));
@@ -140,11 +137,12 @@ public final class NativeBackend implements ComputeBackend {
      */
     public void matchInto(Batch batch, float[] costs, int[] assignOut, double[] costOut) {
         int rows = batch.batch() * batch.queries();
-        need("costs", costs, costs == null ? 0 : costs.length, (long) batch.queries() * batch.targets().total());
+        int n = costCount(batch);
+        need("costs", costs, costs == null ? 0 : costs.length, n);
         need("assign_out", assignOut, assignOut == null ? 0 : assignOut.length, rows);
         need("matching_cost_out", costOut, costOut == null ? 0 : costOut.length, batch.batch());
         NativeStatus.check(NativeLibrary.h4j_cpu_match_exact(batch.batch(), batch.queries(),
-                batch.targets().offsets(), ArrayStaging.current().in(ArrayStaging.LOGITS, costs, costCount(batch)),
+                batch.targets().offsets(), ArrayStaging.current().costsIn(costs, n),
                 assignOut, costOut), "h4j_cpu_match_exact");
     }
 
@@ -174,12 +172,7 @@ public final class NativeBackend implements ComputeBackend {
         need("assign_out", assignOut, assignOut == null ? 0 : assignOut.length, (long) p.batch() * p.queries());
         need("matching_cost_out", costOut, costOut == null ? 0 : costOut.length, p.batch());
         need("terms_out", termsOut, termsOut == null ? 0 : termsOut.length, 5);
-        if (gradLogits != null) {
-            need("grad_logits", gradLogits, gradLogits.length, p.logits().length);
-        }
-        if (gradBoxes != null) {
-            need("grad_boxes", gradBoxes, gradBoxes.length, p.boxes().length);
-        }
+        needGradients(p, gradLogits, gradBoxes);
         stagedForward(config, batch, assignOut, costOut, termsOut, gradLogits, gradBoxes);
     }
 
@@ -190,13 +183,10 @@ public final class NativeBackend implements ComputeBackend {
         Targets t = batch.targets();
         ArrayStaging st = ArrayStaging.current();
         NativeStatus.check(NativeLibrary.h4j_cpu_forward(p.batch(), p.queries(), p.numLogits(),
-                st.in(ArrayStaging.LOGITS, p.logits(), p.logits().length),
-                st.in(ArrayStaging.BOXES, p.boxes(), p.boxes().length), t.offsets(), t.labels(), t.boxes(),
+                st.logits(p), st.boxes(p), t.offsets(), t.labels(), t.boxes(),
                 NativeConfig.pack(config), assignOut, costOut, termsOut,
-                st.out(ArrayStaging.GRAD_LOGITS, gradLogits, p.logits().length),
-                st.out(ArrayStaging.GRAD_BOXES, gradBoxes, p.boxes().length)), "h4j_cpu_forward");
-        st.copyOut(ArrayStaging.GRAD_LOGITS, gradLogits, p.logits().length);
-        st.copyOut(ArrayStaging.GRAD_BOXES, gradBoxes, p.boxes().length);
+                st.gradLogits(p, gradLogits), st.gradBoxes(p, gradBoxes)), "h4j_cpu_forward");
+        st.copyGradients(p, gradLogits, gradBoxes);
     }
 
     /** {@code Q * offsets[B]}: the floats of a batch's cost blocks. */
@@ -209,9 +199,8 @@ public final class NativeBackend implements ComputeBackend {
         return (int) n;
     }
 
-    /** The array lengths that a loss or forward call relies on, checked before anything is copied. */
-    static void needLossArrays(Predictions p, int[] assignment, float[] gradLogits, float[] gradBoxes) {
-        need("assignment", assignment, assignment == null ? 0 : assignment.length, (long) p.batch() * p.queries());
+    /** The gradient arrays' lengths (each may be null), checked before anything is copied out into them. */
+    static void needGradients(Predictions p, float[] gradLogits, float[] gradBoxes) {
         if (gradLogits != null) {
             need("grad_logits", gradLogits, gradLogits.length, p.logits().length);
         }
