@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Assembles the GPU verification kit (dist/gpu-kit.tgz, ignored by git) on a machine with nvcc and a JDK:
 # a jlinked Java runtime, the CLI jar (with libhungarian4j for sm_75..sm_120), the C++ test and benchmark
-# executables built with CUDA, and the shared vectors. bench/gpu/run.sh runs it on the GPU machine, which
+# executables built with CUDA, and the reference vectors (testdata/vectors). bench/gpu/run.sh runs it on the GPU machine, which
 # has no JDK and no Maven. Usage (repository root): bash bench/gpu/assemble.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 build=java/core/target/cmake
-vectors="${H4J_VECTORS:-$root/../shared/vectors}"
+vectors="${H4J_VECTORS:-$root/testdata/vectors}"
 
 if [[ ! -f java/cli/target/hungarian4j-cli.jar || ! -f $build/CMakeCache.txt ]]; then
   mvn -q -B -ntp install -DskipTests -Dh4j.cuda=ON

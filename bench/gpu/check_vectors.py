@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks `hungarian4j loss --grad` outputs against ../shared/vectors/*.expected.json with the tolerances
+"""Checks `hungarian4j loss --grad` outputs against testdata/vectors/*.expected.json with the tolerances
 of the vectors' README. Independent of the Java and C++ code: costs, optimum (scipy) and loss in float64
 numpy; where the returned matching differs from the file's (a tied optimum), the loss is recomputed for the
 returned matching and its gradient by central differences.

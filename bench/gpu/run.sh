@@ -61,7 +61,7 @@ for t in test_cuda test_auction test_api; do
   else record "c++ $t" FAIL "rc $rc: $last"; fi
 done
 
-# 2. the CLI on every shared vector (contract §1 cases), each matcher, checked independently
+# 2. the CLI on every reference vector (contract §1 cases), each matcher, checked independently
 for matcher in default exact auction; do
   dir="$logs/vectors-$backend-$matcher"
   mkdir -p "$dir"

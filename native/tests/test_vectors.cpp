@@ -1,6 +1,6 @@
-// hungarian4j — the reference vectors of CONTRACT.md section 1 ($H4J_VECTORS, files not starting
+// hungarian4j — the reference vectors of docs/contract.md section 1 ($H4J_VECTORS, files not starting
 // with "ext_") through h4j_cpu_forward, compared with NAME.expected.json using the tolerances of
-// shared/vectors/README.md.
+// testdata/vectors/README.md.
 #include <dirent.h>
 #include <sys/stat.h>
 
@@ -146,8 +146,8 @@ const std::vector<Case>& cases() {
 
 TEST(vectors_directory_present) {
     const std::string dir = vectors_dir();
-    CHECK_MSG(!dir.empty(), "H4J_VECTORS is not set; point it at shared/vectors (the directory "
-                            "with the CONTRACT.md reference cases)");
+    CHECK_MSG(!dir.empty(), "H4J_VECTORS is not set; point it at testdata/vectors (the directory "
+                            "with the docs/contract.md reference cases)");
     struct stat st;
     CHECK_MSG(dir.empty() || (stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)),
               "H4J_VECTORS=%s is not a directory", dir.c_str());

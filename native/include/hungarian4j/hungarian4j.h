@@ -31,7 +31,7 @@
 extern "C" {
 #endif
 
-#define H4J_VERSION 100
+#define H4J_VERSION 200 /* 0.2.0: major*10000 + minor*100 + patch; CMakeLists.txt checks it against the project version */
 
 /* ---- status codes ---------------------------------------------------------------------- */
 enum h4j_status {
@@ -78,7 +78,7 @@ enum h4j_term_index {
 };
 
 /* ---- library ----------------------------------------------------------------------------- */
-/** H4J_VERSION (major*100 + minor*10 + patch). */
+/** H4J_VERSION of the library that is loaded (major*10000 + minor*100 + patch). */
 int h4j_version(void);
 /** Static text of a status code ("ok", "invalid argument", ...); never NULL. */
 const char* h4j_status_string(int status);

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The checks of shared/vectors/README.md's "Tolerances", on a parsed CLI output. */
+/** The checks of testdata/vectors/README.md's "Tolerances", on a parsed CLI output. */
 final class OutputChecks {
     private OutputChecks() {
     }

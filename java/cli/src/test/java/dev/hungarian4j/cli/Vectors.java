@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** The shared reference vectors ({@code ../shared/vectors}, system property {@code h4j.vectors}). */
+/** The reference vectors ({@code testdata/vectors}, system property {@code h4j.vectors}). */
 final class Vectors {
     private Vectors() {
     }
@@ -20,11 +20,11 @@ final class Vectors {
     static Path dir() {
         String p = System.getProperty("h4j.vectors");
         if (p == null || p.isBlank()) {
-            fail("system property h4j.vectors is not set; run the tests through Maven (java/cli/pom.xml sets it to "
-                    + "<repo>/../shared/vectors) or pass -Dh4j.vectors=DIR");
+            fail("system property h4j.vectors is not set; run the tests through Maven (the parent pom sets it to "
+                    + "<repo>/testdata/vectors) or pass -Dh4j.vectors=DIR");
         }
         Path dir = Path.of(p);
-        assertTrue(Files.isDirectory(dir), "h4j.vectors=" + p + " is not a directory: the shared vectors are missing");
+        assertTrue(Files.isDirectory(dir), "h4j.vectors=" + p + " is not a directory: the reference vectors are missing");
         return dir;
     }
 

@@ -15,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every section 1 case of the shared vectors through {@code loss --grad --backend jvm --input FILE} (and native
+ * Every section 1 case of the reference vectors (testdata/vectors) through {@code loss --grad --backend jvm --input FILE} (and native
  * where it is usable), checked with
- * the tolerances of shared/vectors/README.md; where the returned matching differs from the file's (tied optima),
+ * the tolerances of testdata/vectors/README.md; where the returned matching differs from the file's (tied optima),
  * loss and gradients are checked against a float64 recomputation for the returned matching.
  */
 class VectorsTest {

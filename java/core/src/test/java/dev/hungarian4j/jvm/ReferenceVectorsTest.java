@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Runs the CONTRACT.md §1 cases of {@code shared/vectors} (those without §3 extensions) through the
- * JVM kernels and checks them with the tolerances of {@code shared/vectors/README.md}.
+ * Runs the contract's §1 cases of {@code testdata/vectors} (those without §3 extensions) through the
+ * JVM kernels and checks them with the tolerances of {@code testdata/vectors/README.md}.
  */
 class ReferenceVectorsTest {
 
@@ -28,8 +28,8 @@ class ReferenceVectorsTest {
     private static final List<String> TIED = List.of("class_cost_only_ties");
 
     /**
-     * The vectors folder: system property {@code h4j.vectors}, else the first {@code shared/vectors}
-     * found walking up from the working directory (shared/ sits beside the repository root).
+     * The vectors folder: system property {@code h4j.vectors}, else the first {@code testdata/vectors}
+     * found walking up from the working directory (the repository's own copy).
      */
     static Path vectorsDir() {
         String prop = System.getProperty("h4j.vectors");
@@ -41,12 +41,12 @@ class ReferenceVectorsTest {
             return p;
         }
         for (Path d = Paths.get("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path p = d.resolve("shared").resolve("vectors");
+            Path p = d.resolve("testdata").resolve("vectors");
             if (Files.isDirectory(p)) {
                 return p;
             }
         }
-        fail("reference vectors not found: set -Dh4j.vectors=DIR or put shared/vectors beside the repository"
+        fail("reference vectors not found: set -Dh4j.vectors=DIR or run from inside the repository (testdata/vectors)"
                 + " (searched upwards from " + Paths.get("").toAbsolutePath() + ")");
         return null;
     }
