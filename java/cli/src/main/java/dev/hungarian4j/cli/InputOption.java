@@ -14,7 +14,7 @@ import java.nio.file.Path;
 /** The {@code --input FILE|-} option of match and loss (picocli mixin): reads and validates the input JSON. */
 public final class InputOption {
     @Option(names = "--input", required = true, paramLabel = "FILE",
-            description = "input JSON (CONTRACT.md section 2), or - for standard input")
+            description = "input JSON (docs/contract.md section 2), or - for standard input")
     String input;
 
     /** Reads the input from the file or, for {@code -}, from the context's standard input. */

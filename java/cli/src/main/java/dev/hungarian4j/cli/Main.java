@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 
 /**
- * {@code bin/hungarian4j}: the command line of hungarian4j (CONTRACT.md section 2), with the subcommands
+ * {@code bin/hungarian4j}: the command line of hungarian4j (docs/contract.md section 2), with the subcommands
  * {@code demo}, {@code info}, {@code match}, {@code loss} and {@code bench}.
  *
  * <p>Exit status: 0 on success; 2 for bad input, bad usage or an unusable requested backend; 1 for any other
@@ -23,8 +23,13 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "hungarian4j", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "The DETR Hungarian loss: matching costs, optimal matching, loss and gradients.",
-        footer = {"", "Exit status: 0 ok, 2 bad input or usage or unavailable backend, 1 other failure."})
+        footer = {"", "Input and output JSON, the math and the bad-input rules: docs/contract.md",
+            "(" + Main.CONTRACT_URL + ").", "Example input: examples/batch.json.",
+            "", "Exit status: 0 ok, 2 bad input or usage or unavailable backend, 1 other failure."})
 public final class Main implements Callable<Integer> {
+    /** Where the contract (docs/contract.md) is published. */
+    static final String CONTRACT_URL = "https://github.com/hungarian4j/hungarian4j/blob/v0.2.0/docs/contract.md";
+
     @Spec
     CommandSpec spec;
 

@@ -172,6 +172,7 @@ class CommandsTest {
         CliRun.Result h = CliRun.run("--help");
         assertEquals(0, h.exit(), h::toString);
         assertTrue(h.out().contains("bench"), h::toString);
+        assertTrue(h.out().contains("docs/contract.md"), () -> "--help points at the JSON format: " + h);
         CliRun.Result lh = CliRun.run("loss", "--help");
         assertEquals(0, lh.exit(), lh::toString);
         assertTrue(lh.out().contains("--grad"), lh::toString);
