@@ -15,6 +15,23 @@ int h4j_cuda_device_count(int* count_out) {
         *count_out = 0;
         int n = 0;
         const cudaError_t e = cudaGetDeviceCount(&n);
+        if (e == cudaErrorInsufficientDriver) {
+            // the usual case on a training cluster with an older driver: say what to install
+            (void)cudaGetLastError();
+            int driver = 0;
+            (void)cudaDriverGetVersion(&driver);  // 0 when no driver is installed at all
+            if (driver == 0)
+                return set_error(H4J_ERR_NO_DEVICE, "no NVIDIA driver found (the CUDA part needs a CUDA 13 "
+                                                    "driver, r580 or newer)");
+            return set_error(H4J_ERR_NO_DEVICE,
+                             "the NVIDIA driver supports CUDA %d.%d only; the CUDA part needs a CUDA 13 "
+                             "driver (r580 or newer)",
+                             driver / 1000, (driver % 1000) / 10);
+        }
+        if (e == cudaErrorNoDevice) {
+            (void)cudaGetLastError();
+            return set_error(H4J_ERR_NO_DEVICE, "no CUDA device found");
+        }
         if (e != cudaSuccess) {
             (void)cudaGetLastError();
             return set_error(H4J_ERR_NO_DEVICE,

@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * Backend discovery and selection. Native and CUDA availability are probed once per JVM; an explicit request
  * for an unusable backend throws, it never falls back silently; {@link BackendKind#AUTO} picks cuda, else
- * native, else jvm, and says why.
+ * native, else jvm, says why in {@link Selection#reason()}, and logs it once per JVM through
+ * {@link System.Logger} (logger {@code dev.hungarian4j}: DEBUG for the expected choice, WARNING when a faster
+ * backend is lost to something fixable, such as an NVIDIA driver older than r580 or natives that did not load).
  */
 public final class Backends {
     private Backends() {
@@ -52,18 +54,37 @@ public final class Backends {
                 return new Selection(require(CudaBackend.status(), CudaBackend::instance), "requested");
             case AUTO:
             default:
-                BackendStatus cuda = CudaBackend.status();
-                if (cuda.available()) {
-                    return new Selection(CudaBackend.instance(), "auto: cuda usable (" + cuda.detail() + ")");
-                }
-                BackendStatus nat = NativeBackend.status();
-                if (nat.available()) {
-                    return new Selection(NativeBackend.instance(),
-                            "auto: cuda unavailable (" + cuda.detail() + "), native usable");
-                }
-                return new Selection(JvmBackend.INSTANCE, "auto: cuda unavailable (" + cuda.detail()
-                        + "), native unavailable (" + nat.detail() + ")");
+                return auto();
         }
+    }
+
+    private static Selection auto() {
+        BackendStatus cuda = CudaBackend.status();
+        BackendStatus nat = NativeBackend.status();
+        Selection s;
+        if (cuda.available()) {
+            s = new Selection(CudaBackend.instance(), "auto: cuda usable (" + cuda.detail() + ")");
+        } else if (nat.available()) {
+            s = new Selection(NativeBackend.instance(), "auto: cuda unavailable (" + cuda.detail() + "), native usable");
+        } else {
+            s = new Selection(JvmBackend.INSTANCE, "auto: cuda unavailable (" + cuda.detail()
+                    + "), native unavailable (" + nat.detail() + ")");
+        }
+        AutoChoiceLog.once(s.backend().kind(), cuda, nat);
+        return s;
+    }
+
+    /**
+     * Caps the threads one native CPU call may use, the calling thread included: {@code 0} = every core (the
+     * default), {@code 1} = serial. For training loops whose framework already owns the cores. Results never depend
+     * on it. The same cap can be set at start-up with {@code -Dh4j.native.threads=N}.
+     *
+     * @param maxThreads 0 for all cores, else the maximum number of threads per call (&gt;= 1)
+     * @return the previous cap (0 = all cores); 0 when the native library is not loaded
+     * @throws IllegalArgumentException when {@code maxThreads} is negative
+     */
+    public static int setMaxNativeThreads(int maxThreads) {
+        return NativeBackend.setMaxThreads(maxThreads);
     }
 
     private static ComputeBackend require(BackendStatus s, java.util.function.Supplier<ComputeBackend> get) {

@@ -79,4 +79,10 @@ public final class Batch {
     public int numLogits() {
         return predictions.numLogits();
     }
+
+    /** The predictions' and targets' summaries. */
+    @Override
+    public String toString() {
+        return "Batch{" + predictions + ", " + targets + "}";
+    }
 }

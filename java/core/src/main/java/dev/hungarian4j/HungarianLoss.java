@@ -145,7 +145,7 @@ public final class HungarianLoss {
         float[] gl = gradients ? new float[batch.predictions().logits().length] : null;
         float[] gb = gradients ? new float[batch.predictions().boxes().length] : null;
         ComputeBackend.Forward f = backend.forward(config, batch, matcher, gl, gb);
-        return new LossResult(backend.kind().cliName(), f.matching(), f.terms(), ComputeBackend.numBoxes(batch), gl,
+        return new LossResult(backend.kind(), f.matching(), f.terms(), ComputeBackend.numBoxes(batch), gl,
                 gb);
     }
 
@@ -175,7 +175,7 @@ public final class HungarianLoss {
                     + " elements; needs at least " + nb);
         }
         ComputeBackend.Forward f = backend.forward(config, batch, matcher, gradLogits, gradBoxes);
-        return new LossResult(backend.kind().cliName(), f.matching(), f.terms(), ComputeBackend.numBoxes(batch),
+        return new LossResult(backend.kind(), f.matching(), f.terms(), ComputeBackend.numBoxes(batch),
                 gradLogits, gradBoxes);
     }
 
@@ -197,6 +197,6 @@ public final class HungarianLoss {
         float[] gl = gradients ? new float[batch.predictions().logits().length] : null;
         float[] gb = gradients ? new float[batch.predictions().boxes().length] : null;
         LossTerms terms = backend.loss(config, batch, matching.assignment(), gl, gb);
-        return new LossResult(backend.kind().cliName(), matching, terms, ComputeBackend.numBoxes(batch), gl, gb);
+        return new LossResult(backend.kind(), matching, terms, ComputeBackend.numBoxes(batch), gl, gb);
     }
 }

@@ -5,7 +5,7 @@ package dev.hungarian4j;
  * gradients of {@code total} with respect to the predictions (matching held fixed).
  */
 public final class LossResult {
-    private final String backend;
+    private final BackendKind backend;
     private final Matching matching;
     private final LossTerms loss;
     private final double numBoxes;
@@ -15,14 +15,14 @@ public final class LossResult {
     /**
      * Holds the parts of a result; nothing is copied.
      *
-     * @param backend    the backend that computed it ({@code jvm}, {@code native}, {@code cuda})
+     * @param backend    the backend that computed it: {@code JVM}, {@code NATIVE} or {@code CUDA}
      * @param matching   the optimal matching
      * @param loss       the loss terms
      * @param numBoxes   the normalizer {@code max(1, Σ M_b)}
      * @param gradLogits {@code d total / d logits} (B*Q*(K+1) floats, row-major), or null; kept, not copied
      * @param gradBoxes  {@code d total / d boxes} (B*Q*4 floats, row-major), or null; kept, not copied
      */
-    public LossResult(String backend, Matching matching, LossTerms loss, double numBoxes, float[] gradLogits,
+    public LossResult(BackendKind backend, Matching matching, LossTerms loss, double numBoxes, float[] gradLogits,
             float[] gradBoxes) {
         this.backend = backend;
         this.matching = matching;
@@ -35,9 +35,9 @@ public final class LossResult {
     /**
      * The backend that computed this result.
      *
-     * @return {@code jvm}, {@code native} or {@code cuda}
+     * @return {@link BackendKind#JVM}, {@link BackendKind#NATIVE} or {@link BackendKind#CUDA}, never AUTO
      */
-    public String backend() {
+    public BackendKind backend() {
         return backend;
     }
 
@@ -93,5 +93,12 @@ public final class LossResult {
      */
     public float[] gradBoxes() {
         return gradBoxes;
+    }
+
+    /** A summary for logs: backend, loss terms, normalizer, matched pairs per image, gradients present. */
+    @Override
+    public String toString() {
+        return "LossResult{backend=" + backend.cliName() + ", loss=" + loss + ", numBoxes=" + numBoxes
+                + ", matching=" + matching + ", gradients=" + hasGradients() + "}";
     }
 }

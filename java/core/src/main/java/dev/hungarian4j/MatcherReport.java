@@ -122,4 +122,14 @@ public final class MatcherReport {
     public int[] raw() {
         return stats;
     }
+
+    /** The outcome of each problem (up to 16 listed). */
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("MatcherReport{problems=").append(problems()).append(", outcomes=[");
+        for (int p = 0; p < problems() && p < 16; p++) {
+            s.append(p == 0 ? "" : ", ").append(outcome(p));
+        }
+        return s.append(problems() > 16 ? ", ...]}" : "]}").toString();
+    }
 }

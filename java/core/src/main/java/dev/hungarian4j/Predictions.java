@@ -128,4 +128,10 @@ public final class Predictions {
     public float[] boxes() {
         return boxes;
     }
+
+    /** Shape only ({@code B}, {@code Q}, {@code K+1}); the arrays can be large. */
+    @Override
+    public String toString() {
+        return "Predictions{B=" + batch + ", Q=" + queries + ", numLogits=" + numLogits + "}";
+    }
 }

@@ -151,4 +151,15 @@ public final class Targets {
     public float[] boxes() {
         return boxes;
     }
+
+    /** The target count per image (up to 16 images listed); the arrays can be large. */
+    @Override
+    public String toString() {
+        StringBuilder s = new StringBuilder("Targets{B=").append(batch()).append(", total=").append(total())
+                .append(", perImage=[");
+        for (int b = 0; b < batch() && b < 16; b++) {
+            s.append(b == 0 ? "" : ", ").append(count(b));
+        }
+        return s.append(batch() > 16 ? ", ...]}" : "]}").toString();
+    }
 }

@@ -67,7 +67,7 @@ public final class OutputWriter {
     public static void writeLoss(OutputStream out, LossResult result, int queries, int numLogits) {
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
-            writeMatching(g, result.backend(), result.matching());
+            writeMatching(g, result.backend().cliName(), result.matching());
             LossTerms t = result.loss();
             g.writeObjectFieldStart("loss");
             g.writeNumberField("ce", t.ce());

@@ -35,8 +35,9 @@ public final class CudaBackend implements ComputeBackend {
         int[] count = new int[1];
         int st = NativeLibrary.h4j_cuda_device_count(count);
         if (st != NativeStatus.OK) {
-            return new BackendStatus(BackendKind.CUDA, false, "status " + st + " ("
-                    + NativeLibrary.h4j_status_string(st) + "): " + NativeLibrary.h4j_last_error());
+            String why = NativeLibrary.h4j_last_error();  // says what to do, e.g. the driver version needed
+            return new BackendStatus(BackendKind.CUDA, false, why.isEmpty()
+                    ? "status " + st + " (" + NativeLibrary.h4j_status_string(st) + ")" : why);
         }
         if (count[0] < 1) {
             return new BackendStatus(BackendKind.CUDA, false, "no CUDA device found");

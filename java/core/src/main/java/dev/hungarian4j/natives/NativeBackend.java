@@ -39,6 +39,23 @@ public final class NativeBackend implements ComputeBackend {
     }
 
     /**
+     * Caps the threads one native CPU call may use, the calling thread included ({@code h4j_set_max_threads}):
+     * {@code 0} = every core (the default), {@code 1} = serial. A training framework that already keeps the cores
+     * busy (data loading, its own kernels) sets it to leave them room. Results never depend on it. Applies to every
+     * native CPU call of this JVM from then on; the CUDA kernels are not affected.
+     *
+     * @param maxThreads 0 for all cores, else the maximum number of threads per call (&gt;= 1)
+     * @return the previous cap (0 = all cores); 0 when the native library is not loaded (nothing to cap)
+     * @throws IllegalArgumentException when {@code maxThreads} is negative
+     */
+    public static int setMaxThreads(int maxThreads) {
+        if (maxThreads < 0) {
+            throw new IllegalArgumentException("maxThreads is " + maxThreads + "; must be >= 0 (0 = all cores)");
+        }
+        return NativeLoader.error() != null ? 0 : NativeLibrary.h4j_set_max_threads(maxThreads);
+    }
+
+    /**
      * The backend.
      *
      * @return the single instance
