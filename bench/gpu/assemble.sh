@@ -9,8 +9,8 @@ root=$PWD
 build=java/core/target/cmake
 vectors="${H4J_VECTORS:-$root/testdata/vectors}"
 
-if [[ ! -f java/cli/target/hungarian4j-cli.jar || ! -f $build/CMakeCache.txt ]]; then
-  mvn -q -B -ntp install -DskipTests -Dh4j.cuda=ON
+if [[ ! -f java/cli/target/hungarian4j-cli.jar || ! -f $build/CMakeCache.txt || ! -x $build/bin/test_cuda ]]; then
+  mvn -q -B -ntp install -DskipTests -Dh4j.cuda=ON -Dh4j.cmake.tests=ON
 fi
 if ! grep -q '^H4J_CUDA:STRING=\(ON\|AUTO\)' $build/CMakeCache.txt || [[ ! -x $build/bin/test_cuda ]]; then
   echo "error: $build was not built with CUDA (rebuild: mvn install -DskipTests -Dh4j.cuda=ON)" >&2
