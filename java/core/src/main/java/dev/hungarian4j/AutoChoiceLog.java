@@ -41,7 +41,9 @@ final class AutoChoiceLog {
     /** DEBUG for the expected choice, WARNING when speed is lost for a reason the user can fix. */
     static Level level(BackendKind picked, BackendStatus cuda, BackendStatus nat) {
         if (picked == BackendKind.JVM) {
-            return nat.detail().startsWith("disabled by") ? Level.INFO : Level.WARNING;
+            // asked for by the user (a property, a build without natives): INFO; anything else costs speed
+            boolean chosen = nat.detail().startsWith("disabled by") || nat.detail().startsWith("this jar carries no");
+            return chosen ? Level.INFO : Level.WARNING;
         }
         if (picked == BackendKind.NATIVE && cuda.detail().contains("driver supports CUDA")) {
             return Level.WARNING;

@@ -29,6 +29,8 @@ class AutoChoiceLogTest {
         assertEquals(Level.WARNING, AutoChoiceLog.level(BackendKind.JVM, NO_GPU, FOREIGN));
         assertEquals(Level.INFO, AutoChoiceLog.level(BackendKind.JVM, NO_GPU,
                 new BackendStatus(BackendKind.NATIVE, false, "disabled by -Dh4j.native.disable=true")));
+        assertEquals(Level.INFO, AutoChoiceLog.level(BackendKind.JVM, NO_GPU, new BackendStatus(BackendKind.NATIVE,
+                false, "this jar carries no native library (built with -Dh4j.native.skip=true)")));
         assertEquals("hungarian4j: backend auto picked native; cuda not usable: no CUDA device found",
                 AutoChoiceLog.message(BackendKind.NATIVE, NO_GPU, NATIVE_OK));
         String jvm = AutoChoiceLog.message(BackendKind.JVM, NO_GPU, FOREIGN);

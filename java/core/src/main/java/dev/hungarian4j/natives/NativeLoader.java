@@ -29,6 +29,9 @@ final class NativeLoader {
             applyThreadProperty();
             return null;
         } catch (Throwable t) { // UnsatisfiedLinkError, or anything the loader throws
+            if (NativeLoader.class.getResource(SHIPPED_PLATFORM + "/libjniNativeLibrary.so") == null) {
+                return "this jar carries no native library (built with -Dh4j.native.skip=true)";
+            }
             return "native library failed to load: " + t;
         }
     }
