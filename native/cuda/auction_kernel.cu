@@ -15,19 +15,18 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <mutex>
 #include <vector>
 
+#include "auction_launch.cuh"
 #include "cuda_common.cuh"
 #include "hungarian4j/auction.h"
+#include "hungarian4j/auction_launch.h"
 #include "hungarian4j/auction_rounds.h"
 
 namespace h4j {
 namespace auction {
 namespace {
-
-constexpr int kThreads = 256;
-constexpr int kWarps = kThreads / 32;
-constexpr int kScratchPerWarp = 32;  // bytes; the largest reduction partial is 16 bytes
 
 template <class P>
 __device__ __forceinline__ P shfl_xor_p(P v, int m) {
@@ -112,11 +111,12 @@ struct GpuExec {
 __global__ void __launch_bounds__(kThreads, 1)
 auction_kernel(int Q, int max_m, const int* __restrict__ offsets, const float* __restrict__ costs,
                int* __restrict__ assign, double* __restrict__ mcost, int* __restrict__ stats,
-               unsigned char* gws, size_t gws_stride) {
+               unsigned char* gws, size_t gws_stride, unsigned int* nonfinite_flag,
+               unsigned int nonfinite_bit) {
     extern __shared__ __align__(16) unsigned char dyn_smem[];
-    __shared__ __align__(16) unsigned char scratch[kWarps * kScratchPerWarp];
-    __shared__ int counter;
-    __shared__ State s;
+    __shared__ BlockShared sh;   // the kernel's whole static shared memory (auction_launch.h)
+    unsigned char* scratch = sh.scratch;
+    State& s = sh.s;
 
     const int b = blockIdx.x;
     const int off = offsets[b];
@@ -140,14 +140,17 @@ auction_kernel(int Q, int max_m, const int* __restrict__ offsets, const float* _
     }
     __syncthreads();
 
-    GpuExec x{scratch, &counter};
+    GpuExec x{scratch, &sh.counter};
     const Stats st = solve(x, s);
     __syncthreads();
 
     const int n = s.n;
-    if (n > 0) {
+    if (n > 0) {   // a refused (non-finite) problem leaves asg at -1: assign stays all -1
         if (M <= Q) {
-            for (int i = threadIdx.x; i < n; i += kThreads) assign_b[s.asg[i]] = i;
+            for (int i = threadIdx.x; i < n; i += kThreads) {
+                const int j = s.asg[i];
+                if (j >= 0 && j < Q) assign_b[j] = i;
+            }
         } else {
             for (int i = threadIdx.x; i < n; i += kThreads) assign_b[i] = s.asg[i];
         }
@@ -155,41 +158,101 @@ auction_kernel(int Q, int max_m, const int* __restrict__ offsets, const float* _
     if (threadIdx.x == 0) {
         if (stats)
             for (int k = 0; k < kStatsLen; ++k) stats[(size_t)b * kStatsLen + k] = st.v[k];
-        if (mcost) mcost[b] = n > 0 ? matching_cost(s) : 0.0;
+        if (mcost) mcost[b] = n > 0 ? matching_cost(s) : 0.0;   // NaN when refused
+        if (st.v[kStOutcome] == kNonFinite && nonfinite_flag) atomicOr(nonfinite_flag, nonfinite_bit);
     }
 }
 
-int launch(int B, int Q, int max_m, const int* offsets, const float* costs, int* assign,
-           double* mcost, int* stats, cudaStream_t stream) {
+// Per device, once: the kernel's static shared bytes and the dynamic limit after setting
+// cudaFuncAttributeMaxDynamicSharedMemorySize to the most any launch can use. The attribute is
+// process-wide: setting it once, to the maximum, means no launch of another thread ever races
+// a change of it.
+struct DeviceLimits {
+    bool ready = false;
+    int rc = H4J_OK;
+    size_t static_bytes = 0, dynamic_limit = 0;
+};
+
+int device_limits(int dev, const char* fn, size_t* dynamic_limit) {
+    static std::mutex mu;
+    static std::vector<DeviceLimits> table;
+    std::lock_guard<std::mutex> lock(mu);
+    if ((size_t)dev >= table.size()) table.resize((size_t)dev + 1);
+    DeviceLimits& d = table[(size_t)dev];
+    if (!d.ready) {
+        int optin = 0;
+        cudaError_t e = cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev);
+        if (e != cudaSuccess) return cuda::fail(e, fn);   // not cached: a later call retries
+        cudaFuncAttributes fa;
+        e = cudaFuncGetAttributes(&fa, auction_kernel);
+        if (e != cudaSuccess) return cuda::fail(e, fn);
+        d.static_bytes = std::max(fa.sharedSizeBytes, sizeof(BlockShared));
+        d.dynamic_limit = default_dynamic_smem(d.static_bytes);
+        const size_t want = max_dynamic_smem(d.static_bytes, (size_t)optin);
+        if (want > d.dynamic_limit) {
+            e = cudaFuncSetAttribute(auction_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)want);
+            if (e == cudaSuccess) d.dynamic_limit = want;
+            else (void)cudaGetLastError();   // keep the default limit; the error is not sticky
+        }
+        d.ready = true;
+    }
+    *dynamic_limit = d.dynamic_limit;
+    return H4J_OK;
+}
+
+}  // namespace
+
+int prepare_launch(int B, int Q, int max_m, cudaStream_t stream, const char* fn, PreparedLaunch* out) {
+    *out = PreparedLaunch();
+    out->B = B; out->Q = Q; out->max_m = max_m; out->stream = stream;
     int dev = 0;
     cudaError_t e = cudaGetDevice(&dev);
-    if (e != cudaSuccess) return cuda::fail(e, "h4j_cuda_match_auction: cudaGetDevice");
-    int optin = 0;
-    e = cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev);
-    if (e != cudaSuccess) return cuda::fail(e, "h4j_cuda_match_auction: cudaDeviceGetAttribute");
-    const int n = max_m < Q ? max_m : Q, N = max_m < Q ? Q : max_m;
-    const size_t ws = workspace_bytes(n, N);
-    const size_t static_smem = kWarps * kScratchPerWarp + sizeof(int) + sizeof(State) + 64;
-    unsigned char* gws = nullptr;
-    size_t dyn = 0;
-    if (ws + static_smem <= (size_t)optin) {
-        dyn = ws;
-        if (dyn > 48 * 1024) {
-            e = cudaFuncSetAttribute(auction_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, (int)dyn);
-            if (e != cudaSuccess) return cuda::fail(e, "h4j_cuda_match_auction: cudaFuncSetAttribute");
+    if (e != cudaSuccess) return cuda::fail(e, fn);
+    size_t limit = 0;
+    if (int rc = device_limits(dev, fn, &limit)) return rc;
+    const LaunchPlan plan = plan_auction_launch(Q, max_m, limit);
+    if (!plan.ok)
+        return set_error(H4J_ERR_INVALID_ARG,
+                         "%s: min(Q, max_m) * max(Q, max_m) = %d * %d; must be < 2^31 for the auction",
+                         fn, plan.n, plan.N);
+    out->ws = plan.ws_bytes;
+    out->dyn = plan.dynamic_bytes;
+    if (!plan.in_shared) {
+        e = cudaMallocAsync((void**)&out->gws, plan.ws_bytes * (size_t)B, stream);
+        if (e != cudaSuccess) {
+            out->gws = nullptr;
+            return cuda::fail(e, fn);
         }
-    } else {
-        e = cudaMallocAsync((void**)&gws, ws * (size_t)B, stream);
-        if (e != cudaSuccess) return cuda::fail(e, "h4j_cuda_match_auction: cudaMallocAsync(workspace)");
     }
-    auction_kernel<<<B, kThreads, dyn, stream>>>(Q, max_m, offsets, costs, assign, mcost, stats, gws, ws);
-    e = cudaGetLastError();
-    if (gws) {
-        cudaError_t e2 = cudaFreeAsync(gws, stream);
-        if (e == cudaSuccess) e = e2;
-    }
-    if (e != cudaSuccess) return cuda::fail(e, "h4j_cuda_match_auction: kernel launch");
     return H4J_OK;
+}
+
+int enqueue_launch(PreparedLaunch& L, const int* offsets, const float* costs, int* assign,
+                   double* mcost, int* stats, unsigned int* nonfinite_flag, unsigned int nonfinite_bit,
+                   const char* fn) {
+    auction_kernel<<<L.B, kThreads, L.dyn, L.stream>>>(L.Q, L.max_m, offsets, costs, assign, mcost, stats,
+                                                        L.gws, L.ws, nonfinite_flag, nonfinite_bit);
+    cudaError_t e = cudaGetLastError();
+    const cudaError_t e2 = release_launch(L);
+    if (e == cudaSuccess) e = e2;
+    if (e != cudaSuccess) return cuda::fail(e, fn);
+    return H4J_OK;
+}
+
+cudaError_t release_launch(PreparedLaunch& L) {
+    cudaError_t e = cudaSuccess;
+    if (L.gws) e = cudaFreeAsync(L.gws, L.stream);
+    L.gws = nullptr;
+    return e;
+}
+
+namespace {
+
+int launch(int B, int Q, int max_m, const int* offsets, const float* costs, int* assign,
+           double* mcost, int* stats, cudaStream_t stream, const char* fn) {
+    PreparedLaunch L;
+    if (int rc = prepare_launch(B, Q, max_m, stream, fn, &L)) return rc;
+    return enqueue_launch(L, offsets, costs, assign, mcost, stats, nullptr, 0u, fn);
 }
 
 }  // namespace
@@ -209,7 +272,7 @@ extern "C" int h4j_cuda_match_auction_bounded(int B, int Q, int max_m, const int
             if (int rc = h4j::require(costs_dev, "costs")) return rc;
         if (int rc = h4j::cuda::require_device()) return rc;
         return h4j::auction::launch(B, Q, max_m, offsets_dev, costs_dev, assign_dev, matching_cost_dev,
-                                    stats_dev, (cudaStream_t)stream);
+                                    stats_dev, (cudaStream_t)stream, "h4j_cuda_match_auction_bounded");
     });
 }
 
@@ -234,7 +297,7 @@ extern "C" int h4j_cuda_match_auction(int B, int Q, const int* offsets_dev, cons
             if (int rc = h4j::require(costs_dev, "costs")) return rc;
         if (int rc = h4j::require(assign_dev, "assign")) return rc;
         return h4j::auction::launch(B, Q, max_m, offsets_dev, costs_dev, assign_dev, matching_cost_dev,
-                                    stats_dev, st);
+                                    stats_dev, st, "h4j_cuda_match_auction");
     });
 }
 
@@ -261,7 +324,8 @@ extern "C" int h4j_cuda_match_auction_host(int B, int Q, const int* offsets, con
             if (stats_out && (e = cudaMalloc((void**)&d_s, sizeof(int) * (size_t)B * H4J_AUCTION_STATS_LEN)) != cudaSuccess) break;
             if ((e = cudaMemcpy(d_offs, offsets, sizeof(int) * ((size_t)B + 1), cudaMemcpyHostToDevice)) != cudaSuccess) break;
             if (nc && (e = cudaMemcpy(d_c, costs, sizeof(float) * nc, cudaMemcpyHostToDevice)) != cudaSuccess) break;
-            rc = h4j::auction::launch(B, Q, max_m, d_offs, d_c, d_a, d_m, d_s, (cudaStream_t)0);
+            rc = h4j::auction::launch(B, Q, max_m, d_offs, d_c, d_a, d_m, d_s, (cudaStream_t)0,
+                                      "h4j_cuda_match_auction_host");
             if (rc != H4J_OK) break;
             if ((e = cudaDeviceSynchronize()) != cudaSuccess) break;
             if ((e = cudaMemcpy(assign_out, d_a, sizeof(int) * (size_t)B * Q, cudaMemcpyDeviceToHost)) != cudaSuccess) break;

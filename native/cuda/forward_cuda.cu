@@ -4,8 +4,13 @@
 //   memset(control block) -> loss_prepare_kernel (forward mode: offsets, labels, M_b <= max_m,
 //   cost capacity; normalizer from sum_b min(Q, M_b)) -> cost_blocks_kernel (also publishes the
 //   checked offsets: zeros when a check failed, so the matcher reads nothing out of bounds)
-//   -> auction_kernel (h4j_cuda_match_auction_bounded on the checked offsets)
+//   -> auction_kernel (as h4j_cuda_match_auction_bounded, on the checked offsets; an image with a
+//   non-finite cost is refused and flags kBadNonFiniteCost, so the loss writes NaN terms)
 //   -> loss_rows_kernel (CE/L1/GIoU, gradients, deterministic last-block reduction).
+//
+// Never half-enqueued: what can fail on the host (the auction's device limits and global
+// workspace) is done before the first enqueue; should a launch still fail midway, the outputs
+// are overwritten (stream-ordered) with the failure marker: assign -1, NaN costs and terms.
 //
 // Workspace layout (every section 256-byte aligned from the base):
 //   [LossCtl | loss partials] [checked offsets int[B+1]] [cost blocks float[Q*T]]
@@ -13,7 +18,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
+#include "auction_launch.cuh"
 #include "hungarian4j/auction.h"
 #include "kernels.cuh"
 
@@ -23,11 +30,27 @@ size_t forward_fixed_bytes(int B) {
     return h4j::cuda::loss_scratch_bytes() + h4j::cuda::align256(sizeof(int) * ((size_t)B + 1));
 }
 
-int forward_impl(int B, int Q, int C, int max_m, const float* logits, const float* boxes,
-                 const int* offsets, const int* labels, const float* tboxes,
-                 const h4j::Config& cfg, void* workspace, size_t workspace_bytes, int* assign_out,
-                 double* matching_cost_out, double* terms_out, float* grad_logits,
-                 float* grad_boxes, int* stats_out, cudaStream_t st) {
+// After a launch failed midway: every output gets the failure marker (0xff bytes: -1 ints,
+// NaN floats and doubles), stream-ordered after what was enqueued. Best effort.
+void mark_failed(int B, int Q, int C, int* assign_out, double* matching_cost_out, double* terms_out,
+                 float* grad_logits, float* grad_boxes, int* stats_out, cudaStream_t st) {
+    const size_t BQ = (size_t)B * (size_t)Q;
+    (void)cudaMemsetAsync(assign_out, 0xff, sizeof(int) * BQ, st);
+    (void)cudaMemsetAsync(terms_out, 0xff, sizeof(double) * H4J_TERMS_LEN, st);
+    if (matching_cost_out) (void)cudaMemsetAsync(matching_cost_out, 0xff, sizeof(double) * (size_t)B, st);
+    if (stats_out) (void)cudaMemsetAsync(stats_out, 0xff, sizeof(int) * (size_t)B * H4J_AUCTION_STATS_LEN, st);
+    if (grad_logits) (void)cudaMemsetAsync(grad_logits, 0xff, sizeof(float) * BQ * (size_t)C, st);
+    if (grad_boxes) (void)cudaMemsetAsync(grad_boxes, 0xff, sizeof(float) * BQ * 4, st);
+    (void)cudaGetLastError();
+}
+
+// The four stages, enqueued in order; `match` was prepared before the first of them.
+int forward_enqueue(int B, int Q, int C, int max_m, const float* logits, const float* boxes,
+                    const int* offsets, const int* labels, const float* tboxes,
+                    const h4j::Config& cfg, void* workspace, size_t workspace_bytes, int* assign_out,
+                    double* matching_cost_out, double* terms_out, float* grad_logits,
+                    float* grad_boxes, int* stats_out, cudaStream_t st,
+                    h4j::auction::PreparedLaunch& match) {
     using namespace h4j;
     char* base = static_cast<char*>(workspace);
     const size_t fixed = forward_fixed_bytes(B);
@@ -45,15 +68,35 @@ int forward_impl(int B, int Q, int C, int max_m, const float* logits, const floa
 
     cuda::CostParams cp = cuda::make_cost_params(B, Q, C, logits, boxes, offsets, labels, tboxes,
                                                  cfg, costs);
-    cp.guard = reinterpret_cast<const int*>(&static_cast<cuda::LossCtl*>(workspace)->bad);
+    unsigned int* bad = &static_cast<cuda::LossCtl*>(workspace)->bad;
+    cp.guard = reinterpret_cast<const int*>(bad);
     cp.offs_out = offs_checked;
     if (int rc = cuda::launch_cost_blocks(cp, st)) return rc;
 
-    if (int rc = h4j_cuda_match_auction_bounded(B, Q, max_m, offs_checked, costs, assign_out,
-                                                matching_cost_out, stats_out, st))
+    if (int rc = auction::enqueue_launch(match, offs_checked, costs, assign_out, matching_cost_out,
+                                         stats_out, bad, cuda::kBadNonFiniteCost, "h4j_cuda_forward"))
         return rc;
-    clear_error();
     return cuda::launch_loss_rows(L, st);
+}
+
+int forward_impl(int B, int Q, int C, int max_m, const float* logits, const float* boxes,
+                 const int* offsets, const int* labels, const float* tboxes,
+                 const h4j::Config& cfg, void* workspace, size_t workspace_bytes, int* assign_out,
+                 double* matching_cost_out, double* terms_out, float* grad_logits,
+                 float* grad_boxes, int* stats_out, cudaStream_t st) {
+    using namespace h4j;
+    const char* fn = "h4j_cuda_forward";
+    auction::PreparedLaunch match;
+    if (int rc = auction::prepare_launch(B, Q, max_m, st, fn, &match)) return rc;  // nothing enqueued
+    const int rc = forward_enqueue(B, Q, C, max_m, logits, boxes, offsets, labels, tboxes, cfg,
+                                   workspace, workspace_bytes, assign_out, matching_cost_out,
+                                   terms_out, grad_logits, grad_boxes, stats_out, st, match);
+    if (rc != H4J_OK) {
+        (void)auction::release_launch(match);
+        mark_failed(B, Q, C, assign_out, matching_cost_out, terms_out, grad_logits, grad_boxes,
+                    stats_out, st);
+    }
+    return rc;
 }
 
 }  // namespace
@@ -198,14 +241,27 @@ extern "C" int h4j_cuda_forward_host(int B, int Q, int C, const float* logits, c
         if (matching_cost_out)
             if (int rc = cuda::copy_out(matching_cost_out, d_mc, n_mc, st, fn)) return rc;
         if (int rc = cuda::copy_out(terms_out, d_terms, n_terms, st, fn)) return rc;
-        if (stats_out)
-            if (int rc = cuda::copy_out(stats_out, d_stats, n_stats, st, fn)) return rc;
+        // the stats always come back: they say which image's costs were not finite
+        thread_local std::vector<int> stats_tmp;
+        int* stats_host = stats_out;
+        if (!stats_host) {
+            stats_tmp.resize((size_t)B * H4J_AUCTION_STATS_LEN);
+            stats_host = stats_tmp.data();
+        }
+        if (int rc = cuda::copy_out(stats_host, d_stats, n_stats, st, fn)) return rc;
         if (grads) {
             if (int rc = cuda::copy_out(grad_logits, d_gl, n_logits, st, fn)) return rc;
             if (int rc = cuda::copy_out(grad_boxes, d_gb, n_boxes, st, fn)) return rc;
         }
         const cudaError_t e = cudaStreamSynchronize(st);
         if (e != cudaSuccess) return cuda::fail(e, "h4j_cuda_forward_host: pipeline kernels");
+        for (int b = 0; b < B; ++b)
+            if (stats_host[(size_t)b * H4J_AUCTION_STATS_LEN + H4J_AUCTION_STAT_OUTCOME] ==
+                H4J_AUCTION_NON_FINITE)
+                return set_error(H4J_ERR_NON_FINITE,
+                                 "h4j_cuda_forward_host: a matching cost of image %d is not finite "
+                                 "(finite inputs whose cost overflows float); terms are NaN",
+                                 b);
         if (terms_out[H4J_TERM_NUM_BOXES] != terms_out[H4J_TERM_NUM_BOXES])
             return set_error(H4J_ERR_INTERNAL,
                              "h4j_cuda_forward_host: device-side input checks failed after host "

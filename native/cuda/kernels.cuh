@@ -67,7 +67,8 @@ enum : unsigned int {
     kBadLabel = 2u,     // a label outside [0, K)
     kBadAssign = 4u,    // an assignment entry outside [-1, M_b)
     kBadMaxM = 8u,      // forward: some M_b > max_m
-    kBadCapacity = 16u  // forward: Q * offsets[B] costs do not fit the workspace
+    kBadCapacity = 16u, // forward: Q * offsets[B] costs do not fit the workspace
+    kBadNonFiniteCost = 32u  // forward: some cost is NaN or inf (the matcher refused that image)
 };
 
 /// Blocks of the row kernel at most (its grid strides); partial sums: 3 doubles per block.

@@ -4,6 +4,7 @@
 // loop, every per-person warp scan is one pass over the objects, atomics are plain compare-and-
 // store. Reductions are order-independent (min/max/count/keys), so the result is the same
 // matching the CUDA kernel (auction_kernel.cu) computes from the same costs.
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -77,8 +78,9 @@ void cpu_solve_block(int Q, int M, const float* block, int* assign_q, double* co
         CpuExec x;
         st = solve(x, s);
         if (cost) *cost = matching_cost(s);
-        if (persons_are_targets(Q, M)) {
-            for (int i = 0; i < n; ++i) assign_q[s.asg[i]] = i;
+        if (persons_are_targets(Q, M)) {   // a refused (non-finite) problem keeps asg at -1
+            for (int i = 0; i < n; ++i)
+                if (s.asg[i] >= 0 && s.asg[i] < Q) assign_q[s.asg[i]] = i;
         } else {
             for (int i = 0; i < n; ++i) assign_q[i] = s.asg[i];
         }
@@ -98,6 +100,12 @@ extern "C" int h4j_cpu_match_auction(int B, int Q, const int* offsets, const flo
         if (int rc = h4j::validate_offsets(B, offsets, &T)) return rc;
         if (int rc = h4j::require(assign_out, "assign_out")) return rc;
         if (int rc = h4j::validate_costs(B, Q, offsets, costs)) return rc;
+        for (int b = 0; b < B; ++b) {
+            const long long M = offsets[b + 1] - offsets[b];
+            if ((long long)std::min<long long>(Q, M) * std::max<long long>(Q, M) >= 0x7fffffffLL)
+                return h4j::set_error(H4J_ERR_INVALID_ARG,
+                                      "image %d: Q * M = %d * %lld; must be < 2^31 for the auction", b, Q, M);
+        }
         for (int b = 0; b < B; ++b) {
             const int M = offsets[b + 1] - offsets[b];
             const float* block = costs ? costs + (std::size_t)Q * (std::size_t)offsets[b] : nullptr;

@@ -133,8 +133,15 @@ struct Dev {
         if (n) CU(cudaMemcpy(v.data(), p, sizeof(T) * n, cudaMemcpyDeviceToHost));
         return v;
     }
-    void poison_nan() { CU(cudaMemset(p, 0xff, sizeof(T) * (n ? n : 1))); }  // NaN for float/double, -1 for int
-    void poison_int() { CU(cudaMemset(p, 0x7f, sizeof(T) * (n ? n : 1))); }
+    // cudaMemset runs on the legacy default stream, which a cudaStreamNonBlocking stream does not
+    // wait for: every fill is followed by a device synchronisation, or the call under test could
+    // run before (or while) its outputs are poisoned.
+    void poison_nan() { fill(0xff); }  // NaN for float/double, -1 for int
+    void poison_int() { fill(0x7f); }
+    void fill(int byte) {
+        CU(cudaMemset(p, byte, sizeof(T) * (n ? n : 1)));
+        CU(cudaDeviceSynchronize());
+    }
 };
 
 struct DevBatch {
@@ -352,7 +359,7 @@ void test_loss(const Scenario& sc, const Batch& b, const DevBatch& db, const dou
     size_t ws_bytes = 0;
     T_CHECK(h4j_cuda_loss_workspace_size(b.B, b.Q, b.C, &ws_bytes) == H4J_OK, "%s", tag.c_str());
     Dev<unsigned char> ws(ws_bytes);
-    CU(cudaMemset(ws.p, 0xab, ws_bytes));  // the control block must not depend on the caller zeroing it
+    ws.fill(0xab);  // the control block must not depend on the caller zeroing it
     cudaStream_t st;
     CU(cudaStreamCreateWithFlags(&st, cudaStreamNonBlocking));
     std::vector<double> first_terms;
@@ -420,7 +427,7 @@ void test_forward(const Scenario& sc, const Batch& b, const DevBatch& db, const 
     T_CHECK(h4j_cuda_forward_workspace_size(b.B, b.Q, b.C, b.T(), b.max_m(), &ws_bytes) == H4J_OK, "%s",
             tag.c_str());
     Dev<unsigned char> ws(ws_bytes);
-    CU(cudaMemset(ws.p, 0xcd, ws_bytes));
+    ws.fill(0xcd);
     Dev<int> da(BQ), ds(st.size());
     Dev<double> dm(b.B), dt(H4J_TERMS_LEN);
     Dev<float> dgl(BQ * b.C), dgb(BQ * 4);
@@ -471,8 +478,8 @@ void test_device_side_checks() {
     // finite poison before each case: only the kernels can turn it into NaN
     auto reset = [&]() {
         dt.poison_int();
-        CU(cudaMemset(dgl.p, 0, sizeof(float) * dgl.n));
-        CU(cudaMemset(dgb.p, 0, sizeof(float) * dgb.n));
+        dgl.fill(0);
+        dgb.fill(0);
     };
     auto all_nan = [&]() {
         const std::vector<double> t = dt.get();
@@ -557,6 +564,74 @@ void test_device_side_checks() {
             "duplicate target");
 }
 
+// Issue 14's first-run defects, on the device: non-finite costs, errors left by the caller,
+// and the sizes whose shared memory straddles 48 KB with the static part.
+void test_first_run_defects() {
+    // (1) non-finite costs reach the device matcher: refused, nothing read out of bounds
+    const int B = 3, Q = 30, M = 12;
+    std::vector<int> offs = {0, M, 2 * M, 3 * M};
+    std::vector<float> c((size_t)Q * 3 * M, 1.0f);
+    for (size_t i = 0; i < c.size(); ++i) c[i] = (float)((i * 2654435761u) % 1000) / 1000.0f;
+    for (int k = 0; k < Q * M; ++k) c[k] = NAN;                      // image 0: all NaN
+    c[(size_t)Q * M + 5] = INFINITY;                                 // image 1: one +inf
+    Dev<int> doffs(offs), da((size_t)B * Q), ds((size_t)B * H4J_AUCTION_STATS_LEN);
+    Dev<float> dc(c);
+    Dev<double> dm(B);
+    da.poison_int();
+    T_CHECK(h4j_cuda_match_auction_bounded(B, Q, M, doffs.p, dc.p, da.p, dm.p, ds.p, nullptr) == H4J_OK, "%s",
+            h4j_last_error());
+    CU(cudaDeviceSynchronize());
+    const std::vector<int> a = da.get(), st = ds.get();
+    const std::vector<double> mc = dm.get();
+    for (int b = 0; b < 2; ++b) {
+        bool none = true;
+        for (int q = 0; q < Q; ++q) none = none && a[(size_t)b * Q + q] == -1;
+        T_CHECK(none && st[(size_t)b * H4J_AUCTION_STATS_LEN] == H4J_AUCTION_NON_FINITE && std::isnan(mc[b]),
+                "non-finite image %d: outcome %d, cost %g", b, st[(size_t)b * H4J_AUCTION_STATS_LEN], mc[b]);
+    }
+    T_CHECK(st[2 * H4J_AUCTION_STATS_LEN] >= 1 && st[2 * H4J_AUCTION_STATS_LEN] <= 3 && std::isfinite(mc[2]),
+            "the finite image beside them is matched");
+    // the pipeline: finite boxes whose cost overflows -> NaN terms (device), NON_FINITE (host API)
+    Batch bt = make_batch(2, 20, 92, {4, 6}, 5);
+    for (int q = 0; q < 20; q += 2) { bt.boxes[(size_t)q * 4] = 3e38f; bt.boxes[(size_t)q * 4 + 2] = 3e38f; }
+    const DevBatch dbt(bt);
+    Dev<int> fa((size_t)bt.B * bt.Q);
+    Dev<double> ft(H4J_TERMS_LEN);
+    T_CHECK(h4j_cuda_forward(bt.B, bt.Q, bt.C, bt.max_m(), dbt.logits.p, dbt.boxes.p, dbt.offsets.p, dbt.labels.p,
+                             dbt.tboxes.p, nullptr, nullptr, 0, fa.p, nullptr, ft.p, nullptr, nullptr, nullptr,
+                             nullptr) == H4J_OK, "%s", h4j_last_error());
+    CU(cudaDeviceSynchronize());
+    bool nan_terms = true;
+    for (double v : ft.get()) nan_terms = nan_terms && std::isnan(v);
+    T_CHECK(nan_terms, "overflowing costs must give NaN terms");
+    std::vector<int> ha((size_t)bt.B * bt.Q);
+    double t[H4J_TERMS_LEN];
+    T_CHECK(h4j_cuda_forward_host(bt.B, bt.Q, bt.C, bt.logits.data(), bt.boxes.data(), bt.offsets.data(),
+                                  bt.labels.data(), bt.tboxes.data(), nullptr, ha.data(), nullptr, t, nullptr, nullptr,
+                                  nullptr) == H4J_ERR_NON_FINITE, "host API: %s", h4j_last_error());
+    // (3) an error left pending by the caller's own CUDA code is not ours
+    void* huge = nullptr;
+    T_CHECK(cudaMalloc(&huge, (size_t)1 << 62) != cudaSuccess, "a 4 EiB allocation succeeded");
+    T_CHECK(h4j_cuda_match_auction_bounded(B, Q, M, doffs.p, dc.p, da.p, dm.p, ds.p, nullptr) == H4J_OK,
+            "a pending caller error was blamed on the matcher: %s", h4j_last_error());
+    T_CHECK(cudaGetLastError() == cudaSuccess, "launch error left pending");
+    CU(cudaDeviceSynchronize());
+    // (1) the sizes whose workspace straddles 48 KB with the static part: 900 x 93..100, 300 x 700
+    const int sizes[][2] = {{900, 93}, {900, 100}, {300, 700}};
+    for (const auto& qm : sizes) {
+        const Batch bb = make_batch(2, qm[0], 92, {qm[1], qm[1] / 2}, 11);
+        const DevBatch dbb(bb);
+        Dev<float> cc((size_t)bb.Q * bb.T());
+        T_CHECK(h4j_cuda_cost_blocks(bb.B, bb.Q, bb.C, dbb.logits.p, dbb.boxes.p, dbb.offsets.p, dbb.labels.p,
+                                     dbb.tboxes.p, nullptr, cc.p, nullptr) == H4J_OK, "cost");
+        Dev<int> aa((size_t)bb.B * bb.Q);
+        const int rc = h4j_cuda_match_auction_bounded(bb.B, bb.Q, bb.max_m(), dbb.offsets.p, cc.p, aa.p, nullptr,
+                                                      nullptr, nullptr);
+        T_CHECK(rc == H4J_OK && cudaDeviceSynchronize() == cudaSuccess, "Q=%d M=%d: %s", qm[0], qm[1],
+                h4j_last_error());
+    }
+}
+
 int run_gpu_tests() {
     char name[256] = "";
     h4j_cuda_device_name(0, name, sizeof name);
@@ -601,10 +676,16 @@ int run_gpu_tests() {
         test_device_side_checks();
         std::printf("[%s] device_side_checks\n", g_fail == before ? " ok " : "FAIL");
     }
+    {
+        const int before = g_fail;
+        test_first_run_defects();
+        std::printf("[%s] first_run_defects (non-finite costs, caller's pending error, 48 KB sizes)\n",
+                    g_fail == before ? " ok " : "FAIL");
+    }
     auto print_outcomes = [](const char* what, const std::map<int, int>& m) {
         std::printf("auction outcomes (%s):", what);
         for (const auto& kv : m) std::printf(" %d:%d", kv.first, kv.second);
-        std::printf("  (0 trivial, 1 certified, 2 repaired, 3 capped+repaired)\n");
+        std::printf("  (0 trivial, 1 certified, 2 repaired, 3 capped+repaired, 4 non-finite)\n");
     };
     print_outcomes("match", outcomes_match);
     print_outcomes("forward", outcomes_fwd);

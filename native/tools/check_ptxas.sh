@@ -3,12 +3,20 @@
 # architecture with `-Xptxas -v` and fails when any kernel reports spill stores / loads, a
 # non-zero stack frame or local memory (lmem / cumulative stack size).
 #
-# usage: native/tools/check_ptxas.sh [NVCC] [ARCHS]     (defaults: nvcc on PATH, sm_90)
+# usage: native/tools/check_ptxas.sh [NVCC] [ARCHS] [AUCTION_PROBE]   (defaults: nvcc on PATH, sm_90)
 #   ARCHS: one architecture or a comma-separated list, e.g. sm_90,sm_75
+#   AUCTION_PROBE: test_auction_launch; when given, auction_kernel's static shared memory ("bytes
+#   smem") must equal `AUCTION_PROBE --static-smem`, sizeof(BlockShared), the figure the launch
+#   arithmetic (auction_launch.h) subtracts from the opt-in limit
 # Prints one line per kernel: registers, stack, spills, shared memory; exit 0 = all clean.
 set -u
 NVCC="${1:-nvcc}"
 ARCHS="${2:-sm_90}"
+PROBE="${3:-}"
+want_smem=""
+if [ -n "$PROBE" ]; then
+  want_smem="$("$PROBE" --static-smem)" || { echo "check_ptxas: $PROBE --static-smem failed" >&2; exit 1; }
+fi
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
@@ -51,6 +59,15 @@ for src in "$ROOT"/native/cuda/*.cu; do
              bad ? "FAIL" : "ok  ", arch, file, fn, regs, stack, stores, loads, lmem, smem
       fn = ""; stack = stores = loads = 0
     }' "$log")"
+  if [ -n "$want_smem" ] && [ "$name" = auction_kernel.cu ]; then
+    got="$(printf '%s\n' "$out" | grep 'auction_kernel' | sed -n 's/.* \([0-9][0-9]*\) B smem$/\1/p' | head -1)"
+    if [ "$got" = "$want_smem" ]; then
+      echo "ok   $ARCH auction_kernel: ptxas static smem $got B == sizeof(BlockShared) $want_smem B"
+    else
+      echo "FAIL $ARCH auction_kernel: ptxas static smem '$got' B != sizeof(BlockShared) $want_smem B" >&2
+      status=1
+    fi
+  fi
   if [ -n "$out" ]; then
     echo "$out"
     kernels=$((kernels + $(printf '%s\n' "$out" | wc -l)))

@@ -29,7 +29,8 @@ enum {
     H4J_AUCTION_TRIVIAL = 0,         /* M_b = 0 or min(Q, M_b) = 1 */
     H4J_AUCTION_CERTIFIED = 1,       /* auction result proven optimal by the duality gap */
     H4J_AUCTION_REPAIRED = 2,        /* certificate failed at the final ε (or |c| > 1e18): repaired */
-    H4J_AUCTION_CAPPED_REPAIRED = 3  /* round cap hit: repaired */
+    H4J_AUCTION_CAPPED_REPAIRED = 3, /* round cap hit: repaired */
+    H4J_AUCTION_NON_FINITE = 4       /* device APIs: a cost is NaN or inf; refused (assign -1, cost NaN) */
 };
 
 /* stats per problem: H4J_AUCTION_STATS_LEN ints */
@@ -54,8 +55,9 @@ int h4j_cpu_match_auction(int B, int Q, const int* offsets, const float* costs, 
  *  cudaStream_t (NULL = default stream); matching_cost_dev and stats_dev may be NULL.
  *  Reads offsets[B+1] back to the host once (a small synchronous copy on `stream`) to size the
  *  per-problem workspace; use h4j_cuda_match_auction_bounded to avoid that sync.
- *  Costs are not checked for finiteness here (non-finite costs give an undefined matching);
- *  the host variant validates. */
+ *  The kernel checks the costs: a problem with a NaN or infinite cost is refused (assign all
+ *  -1, matching cost NaN, outcome H4J_AUCTION_NON_FINITE) and reads nothing out of bounds;
+ *  the host variant validates and returns H4J_ERR_NON_FINITE instead. */
 int h4j_cuda_match_auction(int B, int Q, const int* offsets_dev, const float* costs_dev,
                            int* assign_dev, double* matching_cost_dev, int* stats_dev, void* stream);
 

@@ -68,9 +68,12 @@ enum {
     kCycleEvery = 2,        /* predecessor-cycle check period (refinement rounds) */
     kTailDiv = 40,          /* a phase's forward rounds stop once <= n/kTailDiv persons are unassigned */
     kStallRounds = 8,       /* ... or when the unassigned count has not dropped for this many rounds */
+    kPhaseCap = 64,         /* ε phases (ε shrinks by θ = 1/8 each: a handful in practice) */
     kStatsLen = 8
 };
-enum { kTrivial = 0, kCertified = 1, kRepaired = 2, kCappedRepaired = 3 };
+/* kNonFinite: some cost is NaN or ±inf; nothing is matched (asg all -1), nothing is indexed
+ * with a value derived from such a cost. */
+enum { kTrivial = 0, kCertified = 1, kRepaired = 2, kCappedRepaired = 3, kNonFinite = 4 };
 enum { kStOutcome = 0, kStForward, kStReverse, kStRefine, kStPhases, kStAug, kStDijkstra, kStReleased };
 
 #define H4J_EPS64 2.220446049250313080847e-16
@@ -111,6 +114,8 @@ H4J_HD float nextup(float f) {
     uint32_t u = f2u(f);
     return u2f((u & 0x80000000u) ? u - 1u : u + 1u);
 }
+/* NaN or ±inf (exponent bits all ones): a bit test, so no compiler flag can fold it away. */
+H4J_HD bool non_finite32(float f) { return (f2u(f) & 0x7f800000u) == 0x7f800000u; }
 /* ulp of a finite x >= 0 (exact). */
 H4J_HD float ulp32(float x) { return nextup(x) - x; }
 /* Products that must round exactly as on the other side: never contracted into an FMA with a
@@ -245,9 +250,12 @@ H4J_HD ArgD argd_comb(ArgD a, ArgD b) {
     if (a.k < b.k) return a;
     return b.j < a.j ? b : a;
 }
-struct MinMaxF { float lo, hi; };
-H4J_HD MinMaxF mmf_ident() { MinMaxF m; m.lo = H4J_INF32; m.hi = -H4J_INF32; return m; }
-H4J_HD MinMaxF mmf_comb(MinMaxF a, MinMaxF b) { MinMaxF m; m.lo = fmin2(a.lo, b.lo); m.hi = fmax2(a.hi, b.hi); return m; }
+/* range of the finite costs and the number of non-finite ones */
+struct MinMaxF { float lo, hi; int bad; };
+H4J_HD MinMaxF mmf_ident() { MinMaxF m; m.lo = H4J_INF32; m.hi = -H4J_INF32; m.bad = 0; return m; }
+H4J_HD MinMaxF mmf_comb(MinMaxF a, MinMaxF b) {
+    MinMaxF m; m.lo = fmin2(a.lo, b.lo); m.hi = fmax2(a.hi, b.hi); m.bad = a.bad + b.bad; return m;
+}
 struct MinMaxD { double lo, hi; };
 H4J_HD MinMaxD mmd_ident() { MinMaxD m; m.lo = H4J_INF64; m.hi = 0.0; return m; }
 H4J_HD MinMaxD mmd_comb(MinMaxD a, MinMaxD b) { MinMaxD m; m.lo = dmin2(a.lo, b.lo); m.hi = dmax2(a.hi, b.hi); return m; }
@@ -280,6 +288,8 @@ H4J_HD BidP bid_scan(const State& s, int i, int lane, int nl) {
 }
 H4J_HD void bid_place(const State& s, int i, BidP p, float eps) {
     const int N = s.N;
+    /* the scan's empty marker (no value compared below +inf): no bid, never an index */
+    if (p.r1 < 0 || p.r1 >= N || !(p.w1 < H4J_INF32)) return;
     int j1 = p.r1 + rot_base(i, N, s.n); if (j1 >= N) j1 -= N;
     float pj = s.price[j1];
     float bid = (p.w2 - s.K(i, j1)) + eps;
@@ -312,6 +322,7 @@ H4J_HD BidP rev_scan(const State& s, int j, int lane, int nl) {
 }
 H4J_HD void rev_offer(const State& s, int j, BidP p, float lam, float eps) {
     const int n = s.n;
+    if (p.r1 < 0 || p.r1 >= n || !(p.w1 > -H4J_INF32)) return;   /* empty marker: no offer */
     if (p.w1 - eps <= lam) { s.price[j] = lam; return; }
     float q = fmax2(lam, p.w2 - eps);
     int i1 = p.r1 + rot_base(j, n, s.N); if (i1 >= n) i1 -= n;
@@ -323,6 +334,7 @@ H4J_HD void rev_accept(const State& s, int i) {
     unsigned long long key = s.pslot[i];
     if (key == ~0ull) return;
     int j = (int)(unsigned)(key & 0xffffffffull);
+    if (j >= s.N) return;
     int old = s.asg[i];
     if (old >= 0) s.owner[old] = -1;
     s.asg[i] = j; s.owner[j] = i; s.price[j] = s.offer_q[j]; s.pslot[i] = ~0ull;
@@ -376,7 +388,10 @@ H4J_HD int mark_cycles(const State& s) {
         while (k >= 0 && s.mark[k] == 0) { s.mark[k] = r + 1; k = s.pred[k]; }
         if (k >= 0 && s.mark[k] == r + 1) {
             int m = k;
-            do { s.mark[m] = -1; ++cnt; m = s.pred[m]; } while (m != k);
+            for (int step = 0; step < n && m >= 0; ++step) {   /* a cycle has at most n persons */
+                s.mark[m] = -1; ++cnt; m = s.pred[m];
+                if (m == k) break;
+            }
         }
     }
     return cnt;
@@ -396,7 +411,10 @@ struct FnUnasgPer { const State* s; H4J_HD void operator()(int i) const { s->asg
 struct GenCostMM {
     const State* s;
     H4J_HD MinMaxF operator()(int k) const {
-        int i = k / s->N, j = k - i * s->N; float c = (*s).K(i, j); MinMaxF m; m.lo = c; m.hi = c; return m;
+        int i = k / s->N, j = k - i * s->N; float c = (*s).K(i, j);
+        MinMaxF m = mmf_ident();
+        if (non_finite32(c)) m.bad = 1; else { m.lo = c; m.hi = c; }
+        return m;
     }
 };
 struct GenArgRow0 {
@@ -649,9 +667,14 @@ struct FnBfDualPer {
     }
 };
 
+/* Returns the number of persons still free: 0 unless some distance is not finite (which the
+ * non-finite check before the auction rules out; the bounds keep every loop counted anyway).
+ * Bounds: at most n augmentations (each seats one free person); a search has at most n + 2
+ * rounds, since labels are monotone along predecessor edges (non-negative reduced costs) so
+ * every shortest path is simple and has at most n person hops; a path flip at most n steps. */
 H4J_EXEC_CHECK_DISABLE
 template <class X>
-H4J_AUCTION_DRIVER void sap_bf_all(Ctx<X>& c, int all_rows) {
+H4J_AUCTION_DRIVER int sap_bf_all(Ctx<X>& c, int all_rows) {
     X& x = c.x; const State& s = c.s; const int n = s.n, N = s.N;
     /* every source starts with reduced costs >= 0: u_i = min_j c_ij + pd_j for the free persons
      * (all_rows: for every person, which shifts each matched arc by its slack, at most ε) */
@@ -659,13 +682,13 @@ H4J_AUCTION_DRIVER void sap_bf_all(Ctx<X>& c, int all_rows) {
     else x.for_each_warp(n, argd_ident(), ScanRowMinP{&s}, ArgDComb{}, DoneUFree{&s});
     x.sync();
     c.st.v[kStDijkstra]++;
-    for (;;) {
+    for (int aug = 0; aug <= n; ++aug) {
         x.for_each(N, FnBfObjInit{&s});
         x.for_each(n, FnBfPerInit{&s});
         x.sync();
         ArgD best = argd_ident();
         int any = 0;
-        for (;;) {
+        for (int round = 0; round < n + 2; ++round) {
             int cnt = x.compact(n, PredActive{&s}, s.targ);
             if (cnt == 0) break;
             any = 1;
@@ -674,15 +697,18 @@ H4J_AUCTION_DRIVER void sap_bf_all(Ctx<X>& c, int all_rows) {
             x.for_each(n, FnBfActivate{&s, best.v});
             x.sync();
         }
-        if (!any) break;   /* no free person */
+        if (!any) return 0;   /* no free person */
+        /* no free object reached at a finite distance: give up, never index with best.j */
+        if (!(best.v < H4J_INF64) || best.j < 0 || best.j >= N) break;
         const double delta = best.v;
         x.for_each(N, FnBfDualObj{&s, delta});
         x.for_each(n, FnBfDualPer{&s, delta});
         x.sync();
         if (x.leader()) {
             int j = best.j;
-            for (;;) {
+            for (int step = 0; step < n; ++step) {   /* a path visits each person once */
                 int pi = s.path[j];
+                if (pi < 0 || pi >= n) break;          /* no predecessor: leave the path as it is */
                 int nj = s.asg[pi];
                 s.owner[j] = pi; s.asg[pi] = j;
                 if (nj < 0) break;
@@ -692,12 +718,14 @@ H4J_AUCTION_DRIVER void sap_bf_all(Ctx<X>& c, int all_rows) {
         x.sync();
         c.st.v[kStAug]++;
     }
+    return x.reduce(n, 0, PredUnassignedCount{&s}, IntSum{});
 }
 
 /* repair: from the current (possibly partial) assignment and float prices to an exact optimum */
+/* Returns the number of persons left free (0 for finite costs). */
 H4J_EXEC_CHECK_DISABLE
 template <class X>
-H4J_AUCTION_DRIVER void repair(Ctx<X>& c, int do_refine) {
+H4J_AUCTION_DRIVER int repair(Ctx<X>& c, int do_refine) {
     X& x = c.x; const State& s = c.s; const int n = s.n, N = s.N;
     x.for_each(N, FnPdInit{&s});
     x.sync();
@@ -711,8 +739,9 @@ H4J_AUCTION_DRIVER void repair(Ctx<X>& c, int do_refine) {
         if (do_refine) lam = dmin2(lam, om.lo);
         else lam = om.lo < H4J_INF64 ? om.lo : 0.0;
     }
-    /* tightness cascade: free every person whose arc is not exactly the minimum */
-    for (;;) {
+    /* tightness cascade: free every person whose arc is not exactly the minimum (each pass
+     * frees at least one person or stops, so n + 1 passes bound it) */
+    for (int pass = 0; pass <= n; ++pass) {
         max_slack(c, lam);
         x.for_each(n, FnMarkSlack{&s});
         x.sync();
@@ -725,7 +754,7 @@ H4J_AUCTION_DRIVER void repair(Ctx<X>& c, int do_refine) {
     x.sync();
     x.for_each(n, FnSapU{&s});
     x.sync();
-    sap_bf_all(c, 0);
+    return sap_bf_all(c, 0);
 }
 
 /* ε-phase tail: the persons still unassigned get shortest augmenting paths on the ε-shifted costs
@@ -733,13 +762,14 @@ H4J_AUCTION_DRIVER void repair(Ctx<X>& c, int do_refine) {
  * out satisfy ε-CS for the complete assignment; exactness is still decided by the certificate. */
 H4J_EXEC_CHECK_DISABLE
 template <class X>
-H4J_AUCTION_DRIVER void sap_tail(Ctx<X>& c) {
+H4J_AUCTION_DRIVER int sap_tail(Ctx<X>& c) {
     X& x = c.x; const State& s = c.s; const int N = s.N;
     x.for_each(N, FnPdInit{&s});
     x.sync();
-    sap_bf_all(c, 1);
+    const int left = sap_bf_all(c, 1);
     x.for_each(N, FnPriceFromPd{&s});
     x.sync();
+    return left;
 }
 
 /* The whole problem. On return asg[] holds the matching (person -> object) and stats the report. */
@@ -754,13 +784,18 @@ H4J_AUCTION_DRIVER Stats solve(X& x, const State& s) {
     x.for_each(N, FnResetAll{&s});
     x.for_each(n, FnResetPersons{&s});
     x.sync();
+    /* n * N < 2^31: the launchers refuse larger problems (plan_auction_launch / the CPU twin) */
+    MinMaxF mm = x.reduce(n * N, mmf_ident(), GenCostMM{&s}, MMFComb{});
+    if (mm.bad > 0) {   /* a diverged step or an overflowing cost: refuse, match nothing */
+        c.st.v[kStOutcome] = kNonFinite;
+        return c.st;
+    }
     if (n == 1) {
         ArgD a = x.reduce(N, argd_ident(), GenArgRow0{&s}, ArgDComb{});
         if (x.leader()) { s.asg[0] = a.j; s.owner[a.j] = 0; }
         x.sync();
         return c.st;
     }
-    MinMaxF mm = x.reduce(n * N, mmf_ident(), GenCostMM{&s}, MMFComb{});
     const float maxabs = fmax2(-mm.lo, mm.hi);
     c.Mc = (double)maxabs;
     if (!(maxabs <= H4J_AUCTION_MAX_ABS)) {
@@ -779,7 +814,8 @@ H4J_AUCTION_DRIVER Stats solve(X& x, const State& s) {
     float eps = fmax2(eps0, eps_min);
     int rounds = 0;
     bool capped = false, have_snap = false;
-    for (;;) {
+    for (int phase = 0;; ++phase) {
+        if (phase >= kPhaseCap) { capped = true; break; }
         c.st.v[kStPhases]++;
         x.for_each(N, FnUnownObj{&s});
         x.for_each(n, FnUnasgPer{&s});
@@ -793,7 +829,9 @@ H4J_AUCTION_DRIVER Stats solve(X& x, const State& s) {
             /* phase tail: few persons left (<= n/kTailDiv) or no progress for kStallRounds rounds */
             if (cnt < best_cnt) { best_cnt = cnt; since = 0; } else ++since;
             if (prounds >= 1 && (cnt * kTailDiv <= n || since >= kStallRounds)) {
-                sap_tail(c);
+                /* a tail counts as a round; one that seats nobody ends the auction (repair) */
+                ++rounds;
+                if (sap_tail(c) >= cnt) { capped = true; break; }
                 continue;
             }
             ++prounds;
@@ -845,7 +883,11 @@ H4J_AUCTION_DRIVER Stats solve(X& x, const State& s) {
  * assignment in the caller's orientation: assign_q[q] = local target or -1 (Q entries). */
 H4J_HD double matching_cost(const State& s) {
     double acc = 0.0;
-    for (int i = 0; i < s.n; ++i) acc += (double)s.K(i, s.asg[i]);
+    for (int i = 0; i < s.n; ++i) {
+        const int j = s.asg[i];
+        if (j < 0 || j >= s.N) return __builtin_nan("");   /* refused (non-finite) problem */
+        acc += (double)s.K(i, j);
+    }
     return acc;
 }
 H4J_HD bool persons_are_targets(int Q, int M) { return M <= Q; }

@@ -148,12 +148,19 @@ int h4j_cuda_cost_blocks_host(int B, int Q, int C, const float* logits, const fl
  *    H4J_CFG_LEN doubles or NULL) and a cudaStream_t `stream` (NULL = legacy default stream);
  *    they only enqueue work on the current device and never synchronise the host. Argument
  *    errors found on the host and launch errors are returned; errors during execution surface
- *    at the caller's next synchronisation;
+ *    at the caller's next synchronisation. An error left pending by the caller's own earlier
+ *    CUDA calls on this thread is cleared at entry, never reported as ours; a sticky one (an
+ *    unusable context) returns H4J_ERR_CUDA before anything is enqueued. h4j_cuda_forward
+ *    does its fallible host work before enqueuing; a launch that still fails midway leaves
+ *    every output marked failed (assign -1, NaN costs, terms and gradients);
  *  - the device cannot report argument errors through the status, so the kernels check the
  *    data they index with (offsets a CSR from 0, labels in [0, K), assignment entries in
  *    [-1, M_b), the forward's max_m and workspace promises) and, when a check fails, read
  *    nothing out of bounds and write NaN into all of terms_out (and the gradients, when asked);
- *    the matcher then sees no targets (assign all -1, matching cost 0, outcome TRIVIAL);
+ *    the matcher then sees no targets (assign all -1, matching cost 0, outcome TRIVIAL). A
+ *    cost that is NaN or infinite (NaN inputs, or finite boxes whose cost overflows float) is
+ *    seen by the matcher: that image is refused (assign -1, matching cost NaN, outcome
+ *    H4J_AUCTION_NON_FINITE) and the terms and gradients are NaN;
  *  - workspace: a DEVICE buffer of at least the queried size, 16-byte aligned (cudaMalloc's
  *    alignment is fine), owned by the caller and reusable across calls on the same stream (not
  *    by two calls in flight on different streams at once). NULL = a stream-ordered allocation

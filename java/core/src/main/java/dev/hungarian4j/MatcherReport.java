@@ -2,7 +2,8 @@ package dev.hungarian4j;
 
 /**
  * How the auction matcher ended on each problem: trivially, certified optimal by its duals, or repaired by
- * shortest augmenting paths (after a failed certificate or the round cap). Every outcome is optimal.
+ * shortest augmenting paths (after a failed certificate or the round cap). Every outcome but {@code NON_FINITE}
+ * (a refused problem whose costs were not all finite) is optimal.
  */
 public final class MatcherReport {
     /** Fields per problem in the native stats array. */
@@ -17,12 +18,15 @@ public final class MatcherReport {
         /** The certificate failed; shortest augmenting paths repaired the matching. */
         REPAIRED,
         /** The round cap was hit; shortest augmenting paths repaired the matching. */
-        CAPPED_REPAIRED;
+        CAPPED_REPAIRED,
+        /** Some cost was NaN or infinite (device pipeline only): the problem was refused, nothing matched. */
+        NON_FINITE;
 
         /**
          * Lower-case name used in JSON.
          *
-         * @return {@code trivial}, {@code certified}, {@code repaired} or {@code capped_repaired}
+         * @return {@code trivial}, {@code certified}, {@code repaired}, {@code capped_repaired} or
+         *         {@code non_finite}
          */
         public String jsonName() {
             return name().toLowerCase(java.util.Locale.ROOT);
