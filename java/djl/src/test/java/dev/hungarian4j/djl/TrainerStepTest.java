@@ -15,8 +15,6 @@ import dev.hungarian4j.SyntheticBatch;
 import dev.hungarian4j.Targets;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -82,6 +80,5 @@ class TrainerStepTest {
         String dir = System.getenv("DJL_CACHE_DIR");
         assertTrue(dir != null && dir.contains("target"), "DJL_CACHE_DIR=" + dir);
         assertTrue(Boolean.getBoolean("ai.djl.offline"));
-        assertTrue(Files.isDirectory(Path.of(dir)) || true);
     }
 }
