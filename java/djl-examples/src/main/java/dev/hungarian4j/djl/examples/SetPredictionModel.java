@@ -2,48 +2,75 @@ package dev.hungarian4j.djl.examples;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 
 /**
- * A small DETR-style set predictor: a three-stage convolutional backbone, then a query head with Q output slots
- * (the object queries), each decoding K+1 class logits and a sigmoid box {@code (cx, cy, w, h)} from the image
- * features. Outputs are DETR's: logits {@code (B, Q, K+1)} and boxes {@code (B, Q, 4)}.
+ * A small DETR-style set predictor with anchor-point queries (as in Anchor DETR): a convolutional backbone
+ * reduces the image to a {@code g x g} feature map, and each of its {@code Q = g*g} cells is an object query that
+ * decodes K+1 class logits and a box. A query's box centre is its anchor point plus a learned offset that can
+ * reach the whole image ({@code 0.5·tanh}); width and height are sigmoids. Which query answers for which object is
+ * left to the Hungarian matching, as in DETR. Outputs are DETR's: logits {@code (B, Q, K+1)} and boxes
+ * {@code (B, Q, 4)} as normalized {@code (cx, cy, w, h)}.
  */
 final class SetPredictionModel {
     private SetPredictionModel() {
     }
 
-    static Block create(int queries, int classes, int hidden) {
+    /**
+     * The model for {@code imageSize x imageSize} RGB images.
+     *
+     * @param imageSize the image side, a multiple of 8; the query grid is {@code imageSize / 8} on a side
+     * @param classes   K
+     * @return the block: images {@code (B, 3, S, S)} to {@code NDList(logits, boxes)}
+     */
+    static Block create(int imageSize, int classes) {
+        int grid = imageSize / 8;
         int numLogits = classes + 1;
-        int per = numLogits + 4;
-        SequentialBlock backbone = new SequentialBlock();
-        for (int channels : new int[] {32, 64, 64}) {
-            backbone.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
-                    .setFilters(channels).build())
-                    .add(Activation::relu)
-                    .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+        SequentialBlock net = new SequentialBlock();
+        for (int channels : new int[] {16, 32, 64}) {
+            net.add(conv(channels, 3)).add(Activation::relu).add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
         }
-        return new SequentialBlock()
-                .add(backbone)
-                .add(Blocks.batchFlattenBlock())
-                .add(Linear.builder().setUnits(hidden).build())
-                .add(Activation::relu)
-                .add(Linear.builder().setUnits(hidden).build())
-                .add(Activation::relu)
-                .add(Linear.builder().setUnits((long) queries * per).build())
-                .add(new LambdaBlock(list -> {
-                    NDArray x = list.singletonOrThrow();
-                    NDArray y = x.reshape(new Shape(x.getShape().get(0), queries, per));
-                    return new NDList(y.get(":, :, :" + numLogits),
-                            Activation.sigmoid(y.get(":, :, " + numLogits + ":")));
-                }));
+        net.add(conv(64, 3)).add(Activation::relu).add(conv(numLogits + 4, 1));
+        net.add(new LambdaBlock(list -> decode(list.singletonOrThrow(), grid, numLogits)));
+        return net;
+    }
+
+    static int queries(int imageSize) {
+        return (imageSize / 8) * (imageSize / 8);
+    }
+
+    private static Block conv(int filters, int kernel) {
+        return Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).optPadding(new Shape(kernel / 2, kernel / 2))
+                .setFilters(filters).build();
+    }
+
+    private static NDList decode(NDArray map, int grid, int numLogits) {
+        long b = map.getShape().get(0);
+        // (B, C, g, g) -> (B, g*g, C): query q = row*g + col
+        NDArray x = map.reshape(b, numLogits + 4, (long) grid * grid).transpose(0, 2, 1);
+        NDArray logits = x.get(":, :, :" + numLogits);
+        NDArray anchors = anchorPoints(map.getManager(), grid);
+        NDArray centre = x.get(":, :, " + numLogits + ":" + (numLogits + 2)).tanh().mul(0.5f).add(anchors);
+        NDArray size = Activation.sigmoid(x.get(":, :, " + (numLogits + 2) + ":"));
+        return new NDList(logits, centre.concat(size, 2));
+    }
+
+    /** The cell centres {@code (Q, 2)} as normalized {@code (x, y)}. */
+    private static NDArray anchorPoints(NDManager m, int grid) {
+        float[] a = new float[grid * grid * 2];
+        for (int r = 0; r < grid; r++) {
+            for (int c = 0; c < grid; c++) {
+                a[2 * (r * grid + c)] = (c + 0.5f) / grid;
+                a[2 * (r * grid + c) + 1] = (r + 0.5f) / grid;
+            }
+        }
+        return m.create(a, new Shape(grid * grid, 2));
     }
 }

@@ -39,10 +39,8 @@ public final class TrainMain implements Callable<Integer> {
     Path plot;
     @Option(names = "--batch", description = "images per step (default: ${DEFAULT-VALUE})")
     int batch = 32;
-    @Option(names = "--queries", description = "object queries Q (default: ${DEFAULT-VALUE})")
-    int queries = 10;
     @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
-    float lr = 1e-3f;
+    float lr = 2e-3f;
     @Option(names = "--held-out", description = "held-out images for the IoU (default: ${DEFAULT-VALUE})")
     int heldOut = 256;
     @Option(names = "--check", description = "exit 1 unless: decreased (loss_last < loss_first) or converged "
@@ -67,6 +65,7 @@ public final class TrainMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--check: decreased or converged");
         }
         ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
+        int queries = SetPredictionModel.queries(SIZE);
         HungarianDetrLoss loss = HungarianDetrLoss.builder()
                 .boxFormat(BoxFormat.cocoPixels(SIZE, SIZE)).build();
         SyntheticShapes data = new SyntheticShapes(SIZE, seed);
@@ -75,7 +74,7 @@ public final class TrainMain implements Callable<Integer> {
         double iou;
         long trainNanos;
         try (Model model = Model.newInstance("set-prediction")) {
-            model.setBlock(SetPredictionModel.create(queries, SyntheticShapes.CLASSES, 256));
+            model.setBlock(SetPredictionModel.create(SIZE, SyntheticShapes.CLASSES));
             DefaultTrainingConfig cfg = new DefaultTrainingConfig(loss)
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(lr)).build());
             try (Trainer trainer = model.newTrainer(cfg)) {
@@ -100,7 +99,7 @@ public final class TrainMain implements Callable<Integer> {
                     progress.update(s + 1, losses.get(s));
                 }
                 trainNanos = System.nanoTime() - t0;
-                iou = heldOutIou(trainer, loss, new SyntheticShapes(SIZE, seed + 1_000_003L));
+                iou = heldOutIou(trainer, loss, new SyntheticShapes(SIZE, seed + 1_000_003L), queries);
             }
         }
         if (plot != null) {
@@ -134,7 +133,7 @@ public final class TrainMain implements Callable<Integer> {
     }
 
     /** Mean IoU of every held-out object with the prediction the Hungarian matching gives it. */
-    private double heldOutIou(Trainer trainer, HungarianDetrLoss loss, SyntheticShapes heldOutData) {
+    private double heldOutIou(Trainer trainer, HungarianDetrLoss loss, SyntheticShapes heldOutData, int queries) {
         double sum = 0;
         long n = 0;
         for (int done = 0; done < heldOut; done += batch) {
