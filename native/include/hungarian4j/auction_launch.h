@@ -20,7 +20,7 @@
 
 #include <stddef.h>
 
-#include "hungarian4j/auction_rounds.h"
+#include "hungarian4j/auction_blocks.h"
 
 namespace h4j {
 namespace auction {
