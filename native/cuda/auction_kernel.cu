@@ -20,6 +20,7 @@
 
 #include "auction_launch.cuh"
 #include "cuda_common.cuh"
+#include "kernels.cuh"
 #include "hungarian4j/auction.h"
 #include "hungarian4j/auction_launch.h"
 #include "hungarian4j/auction_rounds.h"
@@ -218,11 +219,9 @@ int prepare_launch(int B, int Q, int max_m, cudaStream_t stream, const char* fn,
     out->ws = plan.ws_bytes;
     out->dyn = plan.dynamic_bytes;
     if (!plan.in_shared) {
-        e = cudaMallocAsync((void**)&out->gws, plan.ws_bytes * (size_t)B, stream);
-        if (e != cudaSuccess) {
-            out->gws = nullptr;
-            return cuda::fail(e, fn);
-        }
+        void* g = nullptr;
+        if (int rc = cuda::pool_alloc_async(&g, plan.ws_bytes * (size_t)B, stream, fn)) return rc;
+        out->gws = static_cast<unsigned char*>(g);
     }
     return H4J_OK;
 }
@@ -312,29 +311,37 @@ extern "C" int h4j_cuda_match_auction_host(int B, int Q, const int* offsets, con
         if (int rc = h4j::cuda::require_device()) return rc;
         int max_m = 0;
         for (int b = 0; b < B; ++b) max_m = std::max(max_m, offsets[b + 1] - offsets[b]);
-        const size_t nc = (size_t)Q * (size_t)T;
-        int* d_offs = nullptr; float* d_c = nullptr; int* d_a = nullptr; double* d_m = nullptr; int* d_s = nullptr;
-        int rc = H4J_OK;
-        cudaError_t e = cudaSuccess;
-        do {
-            if ((e = cudaMalloc((void**)&d_offs, sizeof(int) * ((size_t)B + 1))) != cudaSuccess) break;
-            if (nc && (e = cudaMalloc((void**)&d_c, sizeof(float) * nc)) != cudaSuccess) break;
-            if ((e = cudaMalloc((void**)&d_a, sizeof(int) * (size_t)B * Q)) != cudaSuccess) break;
-            if (matching_cost_out && (e = cudaMalloc((void**)&d_m, sizeof(double) * B)) != cudaSuccess) break;
-            if (stats_out && (e = cudaMalloc((void**)&d_s, sizeof(int) * (size_t)B * H4J_AUCTION_STATS_LEN)) != cudaSuccess) break;
-            if ((e = cudaMemcpy(d_offs, offsets, sizeof(int) * ((size_t)B + 1), cudaMemcpyHostToDevice)) != cudaSuccess) break;
-            if (nc && (e = cudaMemcpy(d_c, costs, sizeof(float) * nc, cudaMemcpyHostToDevice)) != cudaSuccess) break;
-            rc = h4j::auction::launch(B, Q, max_m, d_offs, d_c, d_a, d_m, d_s, (cudaStream_t)0,
-                                      "h4j_cuda_match_auction_host");
-            if (rc != H4J_OK) break;
-            if ((e = cudaDeviceSynchronize()) != cudaSuccess) break;
-            if ((e = cudaMemcpy(assign_out, d_a, sizeof(int) * (size_t)B * Q, cudaMemcpyDeviceToHost)) != cudaSuccess) break;
-            if (d_m && (e = cudaMemcpy(matching_cost_out, d_m, sizeof(double) * B, cudaMemcpyDeviceToHost)) != cudaSuccess) break;
-            if (d_s && (e = cudaMemcpy(stats_out, d_s, sizeof(int) * (size_t)B * H4J_AUCTION_STATS_LEN, cudaMemcpyDeviceToHost)) != cudaSuccess) break;
-        } while (0);
-        cudaFree(d_offs); cudaFree(d_c); cudaFree(d_a); cudaFree(d_m); cudaFree(d_s);
-        if (rc != H4J_OK) return rc;
-        if (e != cudaSuccess) return h4j::cuda::fail(e, "h4j_cuda_match_auction_host");
+        // the per-thread cached stream and device buffer of the host conveniences: no allocation,
+        // free or device-wide synchronisation per call (only this thread's stream is waited for)
+        using h4j::cuda::align256;
+        const size_t n_offs = sizeof(int) * ((size_t)B + 1), n_c = sizeof(float) * (size_t)Q * (size_t)T;
+        const size_t n_a = sizeof(int) * (size_t)B * Q, n_m = sizeof(double) * (size_t)B;
+        const size_t n_s = sizeof(int) * (size_t)B * H4J_AUCTION_STATS_LEN;
+        cudaStream_t st = nullptr;
+        void* buf = nullptr;
+        if (int rc = h4j::cuda::host_context(align256(n_offs) + align256(n_c) + align256(n_a) + align256(n_m) +
+                                            align256(n_s), &st, &buf))
+            return rc;
+        char* at = static_cast<char*>(buf);
+        auto take = [&at](size_t n) { char* r = at; at += align256(n); return r; };
+        int* d_offs = reinterpret_cast<int*>(take(n_offs));
+        float* d_c = reinterpret_cast<float*>(take(n_c));
+        int* d_a = reinterpret_cast<int*>(take(n_a));
+        double* d_m = reinterpret_cast<double*>(take(n_m));
+        int* d_s = reinterpret_cast<int*>(take(n_s));
+        const char* fn = "h4j_cuda_match_auction_host";
+        if (int rc = h4j::cuda::copy_in(d_offs, offsets, n_offs, st, fn)) return rc;
+        if (int rc = h4j::cuda::copy_in(d_c, costs, n_c, st, fn)) return rc;
+        if (int rc = h4j::auction::launch(B, Q, max_m, d_offs, d_c, d_a, matching_cost_out ? d_m : nullptr,
+                                          stats_out ? d_s : nullptr, st, fn))
+            return rc;
+        if (int rc = h4j::cuda::copy_out(assign_out, d_a, n_a, st, fn)) return rc;
+        if (matching_cost_out)
+            if (int rc = h4j::cuda::copy_out(matching_cost_out, d_m, n_m, st, fn)) return rc;
+        if (stats_out)
+            if (int rc = h4j::cuda::copy_out(stats_out, d_s, n_s, st, fn)) return rc;
+        const cudaError_t e = cudaStreamSynchronize(st);
+        if (e != cudaSuccess) return h4j::cuda::fail(e, "h4j_cuda_match_auction_host: auction kernel");
         return H4J_OK;
     });
 }

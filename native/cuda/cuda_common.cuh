@@ -53,6 +53,10 @@ inline int require_device() {
     return H4J_OK;
 }
 
+/// Stream-ordered allocation from this library's per-device pool (device_pool.cu), which keeps
+/// its memory between calls; free with cudaFreeAsync on a stream ordered after the use.
+int pool_alloc_async(void** p, size_t bytes, cudaStream_t stream, const char* what);
+
 }  // namespace cuda
 }  // namespace h4j
 

@@ -154,12 +154,14 @@ extern "C" int h4j_cuda_forward(int B, int Q, int C, int max_m, const float* log
                                 workspace, workspace_bytes, assign_out, matching_cost_out,
                                 terms_out, grad_logits, grad_boxes, stats_out, st);
         }
-        // No workspace: a stream-ordered allocation sized for the promise (T <= B * max_m).
+        // No workspace: a stream-ordered allocation sized for the promise (T <= B * max_m), from
+        // the library's pool that keeps its memory (no cudaMalloc per call in steady state).
         const size_t bytes =
             forward_fixed_bytes(B) + cuda::align256(sizeof(float) * (size_t)Q * (size_t)B * (size_t)max_m);
         void* ws = nullptr;
-        cudaError_t e = cudaMallocAsync(&ws, bytes, st);
-        if (e != cudaSuccess) return cuda::fail(e, "h4j_cuda_forward: cudaMallocAsync(workspace)");
+        if (int rc = cuda::pool_alloc_async(&ws, bytes, st, "h4j_cuda_forward: stream-ordered workspace"))
+            return rc;
+        cudaError_t e = cudaSuccess;
         const int rc = forward_impl(B, Q, C, max_m, logits, boxes, offsets, labels, tboxes, cfg, ws,
                                     bytes, assign_out, matching_cost_out, terms_out, grad_logits,
                                     grad_boxes, stats_out, st);

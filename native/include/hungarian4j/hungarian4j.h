@@ -164,7 +164,8 @@ int h4j_cuda_cost_blocks_host(int B, int Q, int C, const float* logits, const fl
  *  - workspace: a DEVICE buffer of at least the queried size, 16-byte aligned (cudaMalloc's
  *    alignment is fine), owned by the caller and reusable across calls on the same stream (not
  *    by two calls in flight on different streams at once). NULL = a stream-ordered allocation
- *    (cudaMallocAsync / cudaFreeAsync on `stream`) inside the call;
+ *    inside the call, from a per-device pool of the library's own that keeps its memory
+ *    (cudaMallocFromPoolAsync / cudaFreeAsync on `stream`: no cudaMalloc in steady state);
  *  - loss values: per-element math in float, sums in double. The _host conveniences validate
  *    exactly like their CPU twins, run on a per-thread cached stream and device buffer, and
  *    return after the results are copied back (synchronous).
