@@ -183,15 +183,17 @@ fi
 # 7. the DETR-style PyTorch pipeline and parity with it (torch autograd in float64, through the CLI); torch where
 # installed: python3, else Debian's /usr/bin/python3; skipped visibly without torch and scipy.
 py=""
-for p in python3 /usr/bin/python3; do
-  if "$p" -c 'import torch, scipy' 2>/dev/null; then py=$p; break; fi
-done
+if (( $(allow 10) > 0 )); then   # importing torch alone takes seconds: not when no time is left
+  for p in python3 /usr/bin/python3; do
+    if timeout 20 "$p" -c 'import torch, scipy' 2>/dev/null; then py=$p; break; fi
+  done
+fi
 py_step() { # name step-budget output-file script args...
   local name=$1 b=$2 file=$3 s
   shift 3
-  if [[ -z $py ]]; then record "$name" skipped "no python3 with torch and scipy"; return; fi
   s=$(allow "$b")
   (( s == 0 )) && { over_budget "$name"; return; }
+  if [[ -z $py ]]; then record "$name" skipped "no python3 with torch and scipy"; return; fi
   if ! timeout -k 3 "$s" "$py" "$@" > "$out/$file" 2>&1; then
     record "$name" FAIL "see $file"
   elif grep -q 'skipped:' "$out/$file"; then
