@@ -1,6 +1,7 @@
 package dev.hungarian4j;
 
 import dev.hungarian4j.jvm.JvmBackend;
+import dev.hungarian4j.jvm.JvmPool;
 import dev.hungarian4j.natives.CudaBackend;
 import dev.hungarian4j.natives.NativeBackend;
 import dev.hungarian4j.spi.ComputeBackend;
@@ -75,16 +76,30 @@ public final class Backends {
     }
 
     /**
-     * Caps the threads one native CPU call may use, the calling thread included: {@code 0} = every core (the
-     * default), {@code 1} = serial. For training loops whose framework already owns the cores. Results never depend
-     * on it. The same cap can be set at start-up with {@code -Dh4j.native.threads=N}.
+     * Caps the threads one CPU call may use, the calling thread included, on both CPU backends: the native pool and
+     * the jvm backend's pool ({@link JvmPool}) — one setting for both, so that a comparison runs them on the same
+     * cores. {@code 0} = every core (the default), {@code 1} = serial. For training loops whose framework already
+     * owns the cores. Results never depend on it. The same cap can be set at start-up with
+     * {@code -Dh4j.native.threads=N}.
      *
      * @param maxThreads 0 for all cores, else the maximum number of threads per call (&gt;= 1)
-     * @return the previous cap (0 = all cores); 0 when the native library is not loaded
+     * @return the previous cap (0 = all cores)
      * @throws IllegalArgumentException when {@code maxThreads} is negative
      */
     public static int setMaxNativeThreads(int maxThreads) {
-        return NativeBackend.setMaxThreads(maxThreads);
+        int previous = JvmPool.setMaxThreads(maxThreads);
+        NativeBackend.setMaxThreads(maxThreads);
+        return previous;
+    }
+
+    /**
+     * The threads a large CPU call may use now: the cap of {@link #setMaxNativeThreads} resolved against the
+     * hardware.
+     *
+     * @return between 1 and {@link Runtime#availableProcessors()}
+     */
+    public static int cpuThreads() {
+        return JvmPool.threads();
     }
 
     private static ComputeBackend require(BackendStatus s, java.util.function.Supplier<ComputeBackend> get) {

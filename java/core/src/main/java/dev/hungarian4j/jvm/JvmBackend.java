@@ -16,8 +16,9 @@ import dev.hungarian4j.natives.NativeBackend;
 import dev.hungarian4j.spi.ComputeBackend;
 
 /**
- * The pure-Java backend: the reference implementation and the last fallback. Stateless (each call allocates
- * its own solver and scratch arrays), so thread-safe.
+ * The pure-Java backend: the last fallback, and the one macOS, Windows and aarch64 users run. Thread-safe: images
+ * spread over {@link JvmPool} (capped by {@link dev.hungarian4j.Backends#setMaxNativeThreads}), scratch and solvers are per thread and
+ * kept, so a steady-state call allocates little beyond its result.
  */
 public final class JvmBackend implements ComputeBackend {
     /** The single instance. */
@@ -54,6 +55,28 @@ public final class JvmBackend implements ComputeBackend {
         double[] cost = JvmMatcher.matchAll(batch.batch(), batch.queries(), batch.targets().offsets(), costs,
                 assignment);
         return new Matching(batch.batch(), batch.queries(), assignment, cost, null);
+    }
+
+    @Override
+    public Forward forward(HungarianConfig c, Batch batch, MatcherKind matcher, float[] gradLogits,
+            float[] gradBoxes) {
+        if (matcher != MatcherKind.EXACT) {
+            return ComputeBackend.super.forward(c, batch, matcher, gradLogits, gradBoxes);
+        }
+        if ((gradLogits == null) != (gradBoxes == null)) { // the SPI's rule, as the native backends enforce it
+            throw new InvalidInputException(gradLogits == null ? "grad_logits" : "grad_boxes",
+                    "is null while the other gradient array is not; pass both or neither");
+        }
+        Predictions p = batch.predictions();
+        Targets t = batch.targets();
+        int[] assignment = new int[p.batch() * p.queries()];
+        double[] cost = new double[p.batch()];
+        double[] r = JvmForward.forward(p.batch(), p.queries(), p.numLogits(), p.logits(), p.boxes(), t.offsets(),
+                t.labels(), t.boxes(), c.costClass(), c.costBbox(), c.costGiou(), c.classCost() == ClassCost.LOG_PROB,
+                c.lossCeWeight(), c.lossBboxWeight(), c.lossGiouWeight(), c.eosCoef(), c.reduction() == Reduction.SUM,
+                assignment, cost, gradLogits, gradBoxes);
+        return new Forward(new Matching(p.batch(), p.queries(), assignment, cost, null),
+                new LossTerms(r[0], r[1], r[2], r[3]));
     }
 
     @Override

@@ -2,7 +2,8 @@ package dev.hungarian4j.jvm;
 
 /**
  * Pure-Java DETR matching cost (CONTRACT.md §1): one {@code Q x M_b} block per image, never the
- * {@code (B*Q) x sum(M)} cross-image matrix.
+ * {@code (B*Q) x sum(M)} cross-image matrix; images spread over {@link JvmPool}, each computed by
+ * {@link ImageKernels#cost}.
  */
 public final class JvmCostKernel {
 
@@ -13,7 +14,8 @@ public final class JvmCostKernel {
      * Fills all ragged cost blocks:
      * {@code C = costClass*classCost + costBbox*L1 + costGiou*(-GIoU)}, with
      * {@code classCost = -softmax[label]} ({@code logProb = false}) or {@code -log_softmax[label]}
-     * ({@code logProb = true}), max-subtracted. Math in double, stored as float. The block of image
+     * ({@code logProb = true}), max-subtracted: the softmax in float with a double sum ({@link RowSoftmax}, the
+     * native kernels' arithmetic), the box terms in double, stored as float. The block of image
      * {@code b} is row-major at {@code out[Q*offsets[b] + q*M_b + j]}.
      *
      * @param batch       number of images {@code B}
@@ -36,35 +38,15 @@ public final class JvmCostKernel {
             boolean logProb, float[] out) {
         int total = KernelChecks.inputs(batch, queries, numLogits, logits, boxes, offsets, labels, targetBoxes);
         KernelChecks.length("out", out, (long) queries * total);
-        double[] exps = new double[numLogits];
-        for (int b = 0; b < batch; b++) {
-            int first = offsets[b];
-            int m = offsets[b + 1] - first;
-            if (m == 0) {
-                continue;
+        ImageKernels.Problem p = new ImageKernels.Problem(batch, queries, numLogits, logits, boxes, offsets, labels,
+                targetBoxes);
+        ImageKernels.CostWeights cw = new ImageKernels.CostWeights(costClass, costBbox, costGiou, logProb);
+        JvmPool.forEach(batch, p.work(true, false, false), b -> {
+            int m = p.targets(b);
+            if (m > 0) {
+                ImageWork w = ImageWork.current().ensure(queries, numLogits, m, 0, false);
+                ImageKernels.cost(p, b, cw, w, out, queries * offsets[b], false);
             }
-            int block = queries * first;
-            for (int q = 0; q < queries; q++) {
-                int pred = b * queries + q;
-                int lo = pred * numLogits;
-                double max = Softmax.max(logits, lo, numLogits);
-                double sum = Softmax.expShifted(logits, lo, numLogits, max, exps);
-                double logSum = Math.log(sum);
-                int po = pred * 4;
-                int row = block + q * m;
-                for (int j = 0; j < m; j++) {
-                    int t = first + j;
-                    int label = labels[t];
-                    double classCost = logProb ? -((logits[lo + label] - max) - logSum) : -(exps[label] / sum);
-                    int to = t * 4;
-                    double l1 = Math.abs((double) boxes[po] - targetBoxes[to])
-                            + Math.abs((double) boxes[po + 1] - targetBoxes[to + 1])
-                            + Math.abs((double) boxes[po + 2] - targetBoxes[to + 2])
-                            + Math.abs((double) boxes[po + 3] - targetBoxes[to + 3]);
-                    double giou = BoxMath.giou(boxes, po, targetBoxes, to);
-                    out[row + j] = (float) (costClass * classCost + costBbox * l1 - costGiou * giou);
-                }
-            }
-        }
+        });
     }
 }

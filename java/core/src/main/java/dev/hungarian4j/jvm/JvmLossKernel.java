@@ -6,7 +6,8 @@ import java.util.Arrays;
 
 /**
  * Pure-Java DETR {@code SetCriterion} loss (CONTRACT.md §1) with the matching held fixed, and its
- * gradients with respect to the prediction logits and boxes.
+ * gradients with respect to the prediction logits and boxes; images spread over {@link JvmPool}, each computed by
+ * {@link ImageKernels#loss}.
  */
 public final class JvmLossKernel {
 
@@ -31,7 +32,8 @@ public final class JvmLossKernel {
      * {@code total = lossCeWeight*ce + lossBboxWeight*bbox + lossGiouWeight*giou}, where {@code t}
      * is the matched label or no-object, {@code w(no-object) = eosCoef}, and
      * {@code numBoxes = max(1, sum M_b)} in both reductions; {@code sumReduction} drops both
-     * denominators. Double accumulation.
+     * denominators. Double accumulation per image, images summed in order; the softmax in float with a double
+     * sum ({@link RowSoftmax}), the logit gradient rows in float.
      *
      * @param batch          number of images {@code B}
      * @param queries        predictions per image {@code Q}
@@ -69,68 +71,49 @@ public final class JvmLossKernel {
         if (gradBoxes != null) {
             KernelChecks.length("gradBoxes", gradBoxes, (long) preds * 4);
         }
-        int noObject = numLogits - 1;
         double numBoxes = Math.max(1, total);
-
-        // Pass 1: class weights sum; it normalizes every ce gradient, so it is needed first.
-        double weightSum = 0.0;
+        // The class weights' sum normalizes every ce gradient, so it is needed before the rows.
+        // Counted, then weighted (as the native loss and JvmForward do it, so that all agree to the last bit).
+        long matched = 0;
         for (int p = 0; p < preds; p++) {
-            weightSum += assignment[p] >= 0 ? 1.0 : eosCoef;
+            matched += assignment[p] >= 0 ? 1 : 0;
         }
-        double ceScale = sumReduction ? 1.0 : (weightSum > 0.0 ? 1.0 / weightSum : 0.0);
-        double boxScale = sumReduction ? 1.0 : 1.0 / numBoxes;
+        double weightSum = matched + eosCoef * (double) (preds - matched);
+        ImageKernels.Problem pr = new ImageKernels.Problem(batch, queries, numLogits, logits, boxes, offsets, labels,
+                targetBoxes);
+        ImageKernels.LossScales sc = scales(lossCeWeight, lossBboxWeight, lossGiouWeight, eosCoef, sumReduction,
+                weightSum, numBoxes);
+        double[] partial = new double[batch * ImageKernels.PARTIALS];
+        JvmPool.forEach(batch, pr.work(false, false, true), b -> ImageKernels.loss(pr, b, assignment, sc,
+                ImageWork.current().ensure(queries, numLogits, 0, 0, false), false, gradLogits, gradBoxes, partial));
+        return finish(partial, batch, lossCeWeight, lossBboxWeight, lossGiouWeight, sumReduction, weightSum,
+                numBoxes);
+    }
 
+    /** The loss scales of {@link ImageKernels#loss} for these weights and normalizers. */
+    static ImageKernels.LossScales scales(double lossCeWeight, double lossBboxWeight, double lossGiouWeight,
+            double eosCoef, boolean sumReduction, double weightSum, double numBoxes) {
+        double ceScale = sumReduction ? lossCeWeight : (weightSum > 0.0 ? lossCeWeight / weightSum : 0.0);
+        double boxNorm = sumReduction ? 1.0 : 1.0 / numBoxes;
+        return new ImageKernels.LossScales(ceScale, boxNorm, lossBboxWeight, lossGiouWeight, eosCoef);
+    }
+
+    /**
+     * The terms from the per-image partial sums, reduced in image order (so they never depend on the threads):
+     * {@code {ce, bbox, giou, total, numBoxes}}.
+     */
+    static double[] finish(double[] partial, int batch, double lossCeWeight, double lossBboxWeight,
+            double lossGiouWeight, boolean sumReduction, double weightSum, double numBoxes) {
         double ceSum = 0.0;
         double l1Sum = 0.0;
         double giouSum = 0.0;
-        double[] giouGrad = new double[4];
-        double[] exps = new double[numLogits];
         for (int b = 0; b < batch; b++) {
-            int first = offsets[b];
-            for (int q = 0; q < queries; q++) {
-                int p = b * queries + q;
-                int j = assignment[p];
-                int target = j >= 0 ? labels[first + j] : noObject;
-                double w = j >= 0 ? 1.0 : eosCoef;
-
-                int lo = p * numLogits;
-                double max = Softmax.max(logits, lo, numLogits);
-                double sum = Softmax.expShifted(logits, lo, numLogits, max, exps);
-                double nll = Math.log(sum) - (logits[lo + target] - max);
-                ceSum += w * nll;
-                if (gradLogits != null) {
-                    // d(-log_softmax[t]) / dx_k = softmax_k - [k == t]
-                    double g = lossCeWeight * w * ceScale;
-                    for (int k = 0; k < numLogits; k++) {
-                        double pk = exps[k] / sum;
-                        gradLogits[lo + k] = (float) (g * (pk - (k == target ? 1.0 : 0.0)));
-                    }
-                }
-
-                int po = p * 4;
-                if (j < 0) {
-                    if (gradBoxes != null) {
-                        Arrays.fill(gradBoxes, po, po + 4, 0.0f);
-                    }
-                    continue;
-                }
-                int to = (first + j) * 4;
-                for (int c = 0; c < 4; c++) {
-                    l1Sum += Math.abs((double) boxes[po + c] - targetBoxes[to + c]);
-                }
-                if (gradBoxes != null) {
-                    giouSum += 1.0 - BoxMath.giouWithGrad(boxes, po, targetBoxes, to, giouGrad);
-                    for (int c = 0; c < 4; c++) {
-                        // sign(0) = 0 at the L1 kink, as torch does.
-                        double sign = Math.signum((double) boxes[po + c] - targetBoxes[to + c]);
-                        gradBoxes[po + c] = (float) (boxScale * (lossBboxWeight * sign - lossGiouWeight * giouGrad[c]));
-                    }
-                } else {
-                    giouSum += 1.0 - BoxMath.giou(boxes, po, targetBoxes, to);
-                }
-            }
+            ceSum += partial[b * ImageKernels.PARTIALS];
+            l1Sum += partial[b * ImageKernels.PARTIALS + 1];
+            giouSum += partial[b * ImageKernels.PARTIALS + 2];
         }
-
+        double ceScale = sumReduction ? 1.0 : (weightSum > 0.0 ? 1.0 / weightSum : 0.0);
+        double boxScale = sumReduction ? 1.0 : 1.0 / numBoxes;
         // With sum w(t) = 0 every term of ce is 0 too, so ce = 0 in both reductions.
         double ce = weightSum > 0.0 ? ceSum * ceScale : 0.0;
         double bbox = l1Sum * boxScale;
@@ -146,20 +129,21 @@ public final class JvmLossKernel {
             maxM = Math.max(maxM, offsets[b + 1] - offsets[b]);
         }
         int[] matchedBy = new int[maxM]; // query + 1 that took target j in the current image, 0 for none
+        // (the field name is built only for a failure: per entry it would cost more than the loss row)
         for (int b = 0; b < batch; b++) {
             int m = offsets[b + 1] - offsets[b];
             Arrays.fill(matchedBy, 0, m, 0);
             for (int q = 0; q < queries; q++) {
                 int j = assignment[b * queries + q];
-                String field = "assign[" + b + "][" + q + "]";
                 if (j < -1 || j >= m) {
+                    String field = "assign[" + b + "][" + q + "]";
                     throw new InvalidInputException(field, "is " + j + "; must be -1 or a target of image " + b
                             + " in [0, " + m + ")");
                 }
                 if (j >= 0) {
                     if (matchedBy[j] != 0) {
-                        throw new InvalidInputException(field, "is " + j + "; target " + j + " of image " + b
-                                + " is already matched to query " + (matchedBy[j] - 1));
+                        throw new InvalidInputException("assign[" + b + "][" + q + "]", "is " + j + "; target " + j
+                                + " of image " + b + " is already matched to query " + (matchedBy[j] - 1));
                     }
                     matchedBy[j] = q + 1;
                 }

@@ -10,7 +10,8 @@ public final class JvmMatcher {
     }
 
     /**
-     * Matches all images with a fresh solver.
+     * Matches all images, spread over {@link JvmPool}, each thread with its own solver (kept between calls). The
+     * same matchings as the serial overload.
      *
      * @see #matchAll(LinearSumAssignment, int, int, int[], float[], int[])
      * @param batch         number of images {@code B}
@@ -22,7 +23,36 @@ public final class JvmMatcher {
      * @throws IllegalArgumentException on inconsistent shapes or a non-finite cost
      */
     public static double[] matchAll(int batch, int queries, int[] offsets, float[] costs, int[] assignmentOut) {
-        return matchAll(new LinearSumAssignment(), batch, queries, offsets, costs, assignmentOut);
+        checkMatchArgs(batch, queries, offsets, costs, assignmentOut);
+        double[] matchingCost = new double[batch];
+        double work = 0;
+        for (int b = 0; b < batch; b++) {
+            double m = offsets[b + 1] - offsets[b];
+            work += Math.min(m, queries) * Math.max(m, queries) * 8.0;
+        }
+        JvmPool.forEach(batch, work, b -> matchingCost[b] = solveImage(ImageWork.current().solver, b, queries,
+                offsets, costs, assignmentOut));
+        return matchingCost;
+    }
+
+    private static void checkMatchArgs(int batch, int queries, int[] offsets, float[] costs, int[] assignmentOut) {
+        if (batch < 0 || queries < 0) {
+            throw new IllegalArgumentException("batch and queries must be >= 0, got " + batch + ", " + queries);
+        }
+        int total = KernelChecks.offsets(offsets, batch);
+        KernelChecks.length("costs", costs, (long) queries * total);
+        KernelChecks.length("assignmentOut", assignmentOut, (long) batch * queries);
+    }
+
+    /** Image {@code b}'s block; a failure names the image. */
+    static double solveImage(LinearSumAssignment solver, int b, int queries, int[] offsets, float[] costs,
+            int[] assignmentOut) {
+        int m = offsets[b + 1] - offsets[b];
+        try {
+            return solver.solve(costs, queries * offsets[b], queries, m, assignmentOut, b * queries);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("image " + b + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -42,20 +72,10 @@ public final class JvmMatcher {
      */
     public static double[] matchAll(LinearSumAssignment solver, int batch, int queries, int[] offsets, float[] costs,
             int[] assignmentOut) {
-        if (batch < 0 || queries < 0) {
-            throw new IllegalArgumentException("batch and queries must be >= 0, got " + batch + ", " + queries);
-        }
-        int total = KernelChecks.offsets(offsets, batch);
-        KernelChecks.length("costs", costs, (long) queries * total);
-        KernelChecks.length("assignmentOut", assignmentOut, (long) batch * queries);
+        checkMatchArgs(batch, queries, offsets, costs, assignmentOut);
         double[] matchingCost = new double[batch];
         for (int b = 0; b < batch; b++) {
-            int m = offsets[b + 1] - offsets[b];
-            try {
-                matchingCost[b] = solver.solve(costs, queries * offsets[b], queries, m, assignmentOut, b * queries);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("image " + b + ": " + e.getMessage(), e);
-            }
+            matchingCost[b] = solveImage(solver, b, queries, offsets, costs, assignmentOut);
         }
         return matchingCost;
     }

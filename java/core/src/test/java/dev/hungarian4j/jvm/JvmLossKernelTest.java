@@ -56,6 +56,48 @@ class JvmLossKernelTest {
                     ce, bbox, giou, eos, sum, assignment, gl, gb);
         }
 
+        /**
+         * CONTRACT.md §1's terms {@code {ce, bbox, giou}} evaluated independently in double (Math.exp, log-sum-exp):
+         * the oracle of the value and central-difference tests. The kernel's float softmax is ~1e-7 relative off
+         * it, too coarse to difference with a step of 2^-14.
+         */
+        double[] reference(double eos, boolean sum) {
+            double num = 0;
+            double den = 0;
+            double l1 = 0;
+            double gi = 0;
+            for (int i = 0; i < batch * queries; i++) {
+                int b = i / queries;
+                int j = assignment[i];
+                int t = j >= 0 ? labels[offsets[b] + j] : numLogits - 1;
+                double w = j >= 0 ? 1 : eos;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < numLogits; k++) {
+                    max = Math.max(max, logits[i * numLogits + k]);
+                }
+                double z = 0;
+                for (int k = 0; k < numLogits; k++) {
+                    z += Math.exp(logits[i * numLogits + k] - max);
+                }
+                num += w * (max + Math.log(z) - logits[i * numLogits + t]);
+                den += w;
+                if (j >= 0) {
+                    int to = 4 * (offsets[b] + j);
+                    for (int c = 0; c < 4; c++) {
+                        l1 += Math.abs((double) boxes[4 * i + c] - targetBoxes[to + c]);
+                    }
+                    gi += 1 - BoxMath.giou(boxes, 4 * i, targetBoxes, to);
+                }
+            }
+            double nb = Math.max(1, offsets[batch]);
+            return new double[] {sum ? num : (den > 0 ? num / den : 0), sum ? l1 : l1 / nb, sum ? gi : gi / nb};
+        }
+
+        double referenceTotal(double ce, double bbox, double giou, double eos, boolean sum) {
+            double[] r = reference(eos, sum);
+            return ce * r[0] + bbox * r[1] + giou * r[2];
+        }
+
         private static void box(Random rnd, float[] a, int o) {
             a[o] = grid(rnd, 0.1, 0.9);
             a[o + 1] = grid(rnd, 0.1, 0.9);
@@ -80,7 +122,7 @@ class JvmLossKernelTest {
         return (float) (Math.rint((lo + rnd.nextDouble() * (hi - lo)) * 65536) / 65536);
     }
 
-    /** Checks both gradients of {@code total} against central differences of the kernel itself. */
+    /** Checks both gradients of {@code total} against central differences of the double oracle. */
     private static void checkGradients(Problem p, double ce, double bbox, double giou, double eos, boolean sum) {
         float[] gl = new float[p.logits.length];
         float[] gb = new float[p.boxes.length];
@@ -94,9 +136,9 @@ class JvmLossKernelTest {
                 float x = arr[i];
                 arr[i] = (float) (x + H);
                 assertEquals(x + H, arr[i], 0.0, "perturbation must be exact in float");
-                double up = p.loss(ce, bbox, giou, eos, sum, null, null)[JvmLossKernel.TOTAL];
+                double up = p.referenceTotal(ce, bbox, giou, eos, sum);
                 arr[i] = (float) (x - H);
-                double down = p.loss(ce, bbox, giou, eos, sum, null, null)[JvmLossKernel.TOTAL];
+                double down = p.referenceTotal(ce, bbox, giou, eos, sum);
                 arr[i] = x;
                 double fd = (up - down) / (2 * H);
                 // float storage of the gradient costs ~6e-8 relative; the difference quotient ~1e-7.
@@ -129,44 +171,25 @@ class JvmLossKernelTest {
         checkGradients(p, 1.0, 5.0, 2.0, 0.0, true);
     }
 
-    /** An independent double evaluation of CONTRACT.md §1's loss for the random problem. */
+    /**
+     * The kernel's terms against the double oracle: ce to 1e-6 relative (the softmax is in float with double sums,
+     * as on the native backend; the contract allows 1e-4), the box terms (all double) to 1e-12.
+     */
     @Test
     void valuesMatchTheContractFormula() {
         Problem p = new Problem(4);
         for (boolean sum : new boolean[] {false, true}) {
             double eos = 0.3;
-            double num = 0;
-            double den = 0;
-            double l1 = 0;
-            double gi = 0;
-            for (int i = 0; i < p.batch * p.queries; i++) {
-                int b = i / p.queries;
-                int j = p.assignment[i];
-                int t = j >= 0 ? p.labels[p.offsets[b] + j] : p.numLogits - 1;
-                double w = j >= 0 ? 1 : eos;
-                double z = 0;
-                for (int k = 0; k < p.numLogits; k++) {
-                    z += Math.exp(p.logits[i * p.numLogits + k]);
-                }
-                num += w * -Math.log(Math.exp(p.logits[i * p.numLogits + t]) / z);
-                den += w;
-                if (j >= 0) {
-                    int to = 4 * (p.offsets[b] + j);
-                    for (int c = 0; c < 4; c++) {
-                        l1 += Math.abs((double) p.boxes[4 * i + c] - p.targetBoxes[to + c]);
-                    }
-                    gi += 1 - BoxMath.giou(p.boxes, 4 * i, p.targetBoxes, to);
-                }
-            }
+            double[] want = p.reference(eos, sum);
+            double ce = want[0];
+            double bbox = want[1];
+            double giou = want[2];
             double nb = p.offsets[p.batch]; // 9 targets, so max(1, 9) = 9
-            double ce = sum ? num : num / den;
-            double bbox = sum ? l1 : l1 / nb;
-            double giou = sum ? gi : gi / nb;
             double[] r = p.loss(2.0, 3.0, 4.0, eos, sum, null, null);
-            assertEquals(ce, r[JvmLossKernel.CE], 1e-12 * (1 + ce));
+            assertEquals(ce, r[JvmLossKernel.CE], 1e-6 * (1 + ce));
             assertEquals(bbox, r[JvmLossKernel.BBOX], 1e-12 * (1 + bbox));
             assertEquals(giou, r[JvmLossKernel.GIOU], 1e-12 * (1 + giou));
-            assertEquals(2 * ce + 3 * bbox + 4 * giou, r[JvmLossKernel.TOTAL], 1e-11 * (1 + r[JvmLossKernel.TOTAL]));
+            assertEquals(2 * ce + 3 * bbox + 4 * giou, r[JvmLossKernel.TOTAL], 2e-6 * (1 + r[JvmLossKernel.TOTAL]));
             assertEquals(nb, r[JvmLossKernel.NUM_BOXES], 0.0);
         }
     }
@@ -206,7 +229,7 @@ class JvmLossKernelTest {
         double nll0 = -Math.log(Math.exp(2) / (Math.exp(2) + 1));
         double nll1 = -Math.log(Math.exp(1) / (Math.exp(0) + Math.exp(1)));
         double l1 = 0.4f - 0.2f;
-        assertEquals(nll0 + nll1, r[JvmLossKernel.CE], 1e-12);
+        assertEquals(nll0 + nll1, r[JvmLossKernel.CE], 1e-6 * (nll0 + nll1)); // float softmax, double sums
         assertEquals(l1, r[JvmLossKernel.BBOX], 1e-7);
         assertEquals(0.5, r[JvmLossKernel.GIOU], 1e-7);
         assertEquals(nll0 + nll1 + 5 * l1 + 2 * 0.5, r[JvmLossKernel.TOTAL], 1e-6);

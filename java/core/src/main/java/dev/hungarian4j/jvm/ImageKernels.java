@@ -1,0 +1,256 @@
+package dev.hungarian4j.jvm;
+
+import java.util.Arrays;
+
+/**
+ * The per-image work of the jvm backend, shaped like the native CPU kernels ({@code native/src/cost.cpp},
+ * {@code loss.cpp}): each prediction row's softmax once ({@link RowSoftmax}), the class cost of its targets gathered
+ * from it, the box part over the image's targets laid out as a struct of arrays (branch-free, in double), and the loss
+ * row by row. Images are independent, so {@link JvmPool} runs them on several threads; each writes only its own part
+ * of the outputs and its own slot of the per-image partial sums.
+ */
+final class ImageKernels {
+    /** Per-image partial sums of the loss: weighted cross-entropy numerator, L1, 1 - GIoU. */
+    static final int PARTIALS = 3;
+
+    private ImageKernels() {
+    }
+
+    /** The batch's arrays and shape, as the kernels read them. */
+    record Problem(int batch, int queries, int numLogits, float[] logits, float[] boxes, int[] offsets, int[] labels,
+            float[] targetBoxes) {
+        int targets(int b) {
+            return offsets[b + 1] - offsets[b];
+        }
+
+        /** Estimated serial time (ns) of the stages asked for; decides whether {@link JvmPool} dispatches. */
+        double work(boolean cost, boolean match, boolean loss) {
+            double rows = (double) batch * queries;
+            double rowWork = rows * (2.0 * numLogits + 20.0);
+            double w = 0;
+            if (cost) {
+                w += rowWork + 4.0 * queries * (double) offsets[batch];
+            }
+            if (loss) {
+                w += rowWork;
+            }
+            if (match) {
+                for (int b = 0; b < batch; b++) {
+                    double m = targets(b);
+                    double lo = Math.min(m, queries);
+                    double hi = Math.max(m, queries);
+                    w += lo * hi * (8.0 + 0.005 * lo);
+                }
+            }
+            return w;
+        }
+    }
+
+    /** The matching-cost weights. */
+    record CostWeights(double costClass, double costBbox, double costGiou, boolean logProb) {
+    }
+
+    /**
+     * The loss weights: {@code ceScale} is {@code loss_ce_weight / sum w(t)} ({@code loss_ce_weight} for the sum
+     * reduction, 0 when the weights sum to 0), {@code boxNorm} is {@code 1 / num_boxes} (1 for sum).
+     */
+    record LossScales(double ceScale, double boxNorm, double lossBbox, double lossGiou, double eosCoef) {
+    }
+
+    /**
+     * Image {@code b}'s {@code Q x M} cost block into {@code out[outOff..]}, row-major. With {@code keepRows} the
+     * softmax rows, {@code 1/sum} and log-sum-exp of all {@code Q} rows stay in {@code w} for {@link #loss}.
+     */
+    static void cost(Problem p, int b, CostWeights cw, ImageWork w, float[] out, int outOff, boolean keepRows) {
+        final int q0 = p.queries;
+        final int c0 = p.numLogits;
+        final int m = p.targets(b);
+        final int first = p.offsets[b];
+        final float[] logits = p.logits;
+        final float[] boxes = p.boxes;
+        final int[] labels = p.labels;
+        final float[] tb = p.targetBoxes;
+        final double[] tcx = w.tcx;
+        final double[] tcy = w.tcy;
+        final double[] tw = w.tw;
+        final double[] th = w.th;
+        final double[] tx0 = w.tx0;
+        final double[] ty0 = w.ty0;
+        final double[] tx1 = w.tx1;
+        final double[] ty1 = w.ty1;
+        final double[] tar = w.tarea;
+        for (int j = 0; j < m; j++) {
+            int to = (first + j) * 4;
+            double cx = tb[to];
+            double cy = tb[to + 1];
+            double wd = tb[to + 2];
+            double ht = tb[to + 3];
+            double hw = 0.5 * wd;
+            double hh = 0.5 * ht;
+            tcx[j] = cx;
+            tcy[j] = cy;
+            tw[j] = wd;
+            th[j] = ht;
+            tx0[j] = cx - hw;
+            ty0[j] = cy - hh;
+            tx1[j] = cx + hw;
+            ty1[j] = cy + hh;
+            tar[j] = (tx1[j] - tx0[j]) * (ty1[j] - ty0[j]);
+        }
+        final double[] cc = w.classCost;
+        final float[] o = w.costRow;
+        final float[] e = w.e;
+        final double wc = cw.costClass();
+        final double wb = cw.costBbox();
+        final double wg = cw.costGiou();
+        final boolean logProb = cw.logProb();
+        for (int q = 0; q < q0; q++) {
+            int pred = b * q0 + q;
+            int lo = pred * c0;
+            RowSoftmax.row(logits, lo, c0, w.x, e, w.k, w.stats);
+            float mx = (float) w.stats[0];
+            double s = w.stats[1];
+            double invS = 1.0 / s;
+            if (keepRows || logProb) {
+                double lse = (double) mx + Math.log(s);
+                if (keepRows) {
+                    System.arraycopy(e, 0, w.ex, q * c0, c0);
+                    w.invS[q] = invS;
+                    w.lse[q] = lse;
+                }
+                if (logProb) {
+                    for (int j = 0; j < m; j++) {
+                        cc[j] = lse - (double) logits[lo + labels[first + j]];
+                    }
+                }
+            }
+            if (!logProb) {
+                for (int j = 0; j < m; j++) {
+                    cc[j] = -((double) e[labels[first + j]] * invS);
+                }
+            }
+            int po = pred * 4;
+            double p0 = boxes[po];
+            double p1 = boxes[po + 1];
+            double p2 = boxes[po + 2];
+            double p3 = boxes[po + 3];
+            double phw = 0.5 * p2;
+            double phh = 0.5 * p3;
+            double px0 = p0 - phw;
+            double py0 = p1 - phh;
+            double px1 = p0 + phw;
+            double py1 = p1 + phh;
+            double parea = (px1 - px0) * (py1 - py0);
+            final double eps = BoxMath.AREA_FLOOR;
+            // hd::giou_corners as cost.cpp writes it, select for select (plain comparisons: C2 turns them into
+            // conditional moves; Math.min/max's NaN and -0.0 handling costs three times as much here)
+            for (int j = 0; j < m; j++) {
+                final double ix1 = px1 < tx1[j] ? px1 : tx1[j];
+                final double ix0 = px0 > tx0[j] ? px0 : tx0[j];
+                final double iy1 = py1 < ty1[j] ? py1 : ty1[j];
+                final double iy0 = py0 > ty0[j] ? py0 : ty0[j];
+                final double iwr = ix1 - ix0;
+                final double ihr = iy1 - iy0;
+                final double iw = iwr > 0.0 ? iwr : 0.0;
+                final double ih = ihr > 0.0 ? ihr : 0.0;
+                final double inter = iw * ih;
+                final double uni = parea + tar[j] - inter;
+                final double iou = inter / (uni > eps ? uni : eps);
+                final double ex1 = px1 > tx1[j] ? px1 : tx1[j];
+                final double ex0 = px0 < tx0[j] ? px0 : tx0[j];
+                final double ey1 = py1 > ty1[j] ? py1 : ty1[j];
+                final double ey0 = py0 < ty0[j] ? py0 : ty0[j];
+                final double ewr = ex1 - ex0;
+                final double ehr = ey1 - ey0;
+                final double ew = ewr > 0.0 ? ewr : 0.0;
+                final double eh = ehr > 0.0 ? ehr : 0.0;
+                final double encl = ew * eh;
+                final double g = iou - (encl - uni) / (encl > eps ? encl : eps);
+                final double l1 = Math.abs(p0 - tcx[j]) + Math.abs(p1 - tcy[j]) + Math.abs(p2 - tw[j])
+                        + Math.abs(p3 - th[j]);
+                o[j] = (float) (wc * cc[j] + wb * l1 + wg * (-g));
+            }
+            System.arraycopy(o, 0, out, outOff + q * m, m);
+        }
+    }
+
+    /**
+     * Image {@code b}'s loss with its matching {@code assign[b*Q..]} fixed: the partial sums into
+     * {@code partial[b*PARTIALS..]}, the gradient rows when {@code gl}/{@code gb} are non-null. With
+     * {@code haveRows} the softmax rows come from {@link #cost} with {@code keepRows}.
+     */
+    static void loss(Problem p, int b, int[] assign, LossScales sc, ImageWork w, boolean haveRows, float[] gl,
+            float[] gb, double[] partial) {
+        final int q0 = p.queries;
+        final int c0 = p.numLogits;
+        final int noObject = c0 - 1;
+        final int first = p.offsets[b];
+        final float[] logits = p.logits;
+        final float[] boxes = p.boxes;
+        final float[] tb = p.targetBoxes;
+        double ceNum = 0;
+        double l1Sum = 0;
+        double giouSum = 0;
+        double[] gg = w.giouGrad;
+        for (int q = 0; q < q0; q++) {
+            int pred = b * q0 + q;
+            int j = assign[pred];
+            int label = j >= 0 ? p.labels[first + j] : noObject;
+            double wt = j >= 0 ? 1.0 : sc.eosCoef();
+            int lo = pred * c0;
+            final float[] e = w.e;
+            double invS;
+            double lse;
+            if (haveRows) {
+                System.arraycopy(w.ex, q * c0, e, 0, c0);
+                invS = w.invS[q];
+                lse = w.lse[q];
+            } else {
+                RowSoftmax.row(logits, lo, c0, w.x, e, w.k, w.stats);
+                double s = w.stats[1];
+                invS = 1.0 / s;
+                lse = w.stats[0] + Math.log(s);
+            }
+            ceNum += wt * (lse - (double) logits[lo + label]);
+            if (gl != null) {
+                double coef = sc.ceScale() * wt;
+                if (coef == 0.0) {
+                    Arrays.fill(gl, lo, lo + c0, 0.0f);
+                } else {
+                    double cs = coef * invS;
+                    float csf = (float) cs;
+                    float[] g = w.k;
+                    for (int c = 0; c < c0; c++) { // indexed from 0: vectorised by C2
+                        g[c] = csf * e[c];
+                    }
+                    g[label] = (float) (cs * (double) e[label] - coef);
+                    System.arraycopy(g, 0, gl, lo, c0);
+                }
+            }
+            int po = pred * 4;
+            if (j < 0) {
+                if (gb != null) {
+                    Arrays.fill(gb, po, po + 4, 0.0f);
+                }
+                continue;
+            }
+            int to = (first + j) * 4;
+            for (int c = 0; c < 4; c++) {
+                l1Sum += Math.abs((double) boxes[po + c] - tb[to + c]);
+            }
+            if (gb != null) {
+                giouSum += 1.0 - BoxMath.giouWithGrad(boxes, po, tb, to, gg);
+                for (int c = 0; c < 4; c++) {
+                    // sign(0) = 0 at the L1 kink, as torch does.
+                    double sign = Math.signum((double) boxes[po + c] - tb[to + c]);
+                    gb[po + c] = (float) (sc.boxNorm() * (sc.lossBbox() * sign - sc.lossGiou() * gg[c]));
+                }
+            } else {
+                giouSum += 1.0 - BoxMath.giou(boxes, po, tb, to);
+            }
+        }
+        partial[b * PARTIALS] = ceNum;
+        partial[b * PARTIALS + 1] = l1Sum;
+        partial[b * PARTIALS + 2] = giouSum;
+    }
+}
