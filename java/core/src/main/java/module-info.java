@@ -6,6 +6,8 @@
  */
 module dev.hungarian4j {
     requires transitive org.bytedeco.javacpp;
+    // InPlaceArrays asks which garbage collector runs (JNI arrays in place only under G1 on JDK 22+)
+    requires java.management;
 
     exports dev.hungarian4j;
     exports dev.hungarian4j.natives;

@@ -35,7 +35,7 @@ public final class NativeBackend implements ComputeBackend {
         }
         return new BackendStatus(BackendKind.NATIVE, true,
                 "libhungarian4j " + NativeLibrary.h4j_version() + ", " + Runtime.getRuntime().availableProcessors()
-                        + " cores");
+                        + " cores, Java arrays " + InPlaceArrays.describe());
     }
 
     /**
@@ -80,6 +80,12 @@ public final class NativeBackend implements ComputeBackend {
         Targets t = batch.targets();
         int n = costCount(batch);
         need("cost_out", costOut, costOut == null ? 0 : costOut.length, n);
+        if (InPlaceArrays.ENABLED) {
+            NativeStatus.check(NativeLibrary.h4j_cpu_cost_blocks(p.batch(), p.queries(), p.numLogits(),
+                    p.logits(), p.boxes(), t.offsets(), t.labels(), t.boxes(), NativeConfig.pack(config), costOut),
+                    "h4j_cpu_cost_blocks");
+            return;
+        }
         ArrayStaging st = ArrayStaging.current();
         NativeStatus.check(NativeLibrary.h4j_cpu_cost_blocks(p.batch(), p.queries(), p.numLogits(),
                 st.logits(p), st.boxes(p), t.offsets(), t.labels(), t.boxes(),
@@ -93,6 +99,11 @@ public final class NativeBackend implements ComputeBackend {
         need("costs", costs, costs == null ? 0 : costs.length, n);
         int[] assignment = new int[batch.batch() * batch.queries()];
         double[] cost = new double[batch.batch()];
+        if (matcher != MatcherKind.AUCTION && InPlaceArrays.ENABLED) {
+            NativeStatus.check(NativeLibrary.h4j_cpu_match_exact(batch.batch(), batch.queries(),
+                    batch.targets().offsets(), costs, assignment, cost), "h4j_cpu_match_exact");
+            return new Matching(batch.batch(), batch.queries(), assignment, cost, null);
+        }
         FloatPointer staged = ArrayStaging.current().costsIn(costs, n);
         if (matcher == MatcherKind.AUCTION) {
             int[] stats = new int[batch.batch() * MatcherReport.STATS_LEN];
@@ -113,6 +124,12 @@ public final class NativeBackend implements ComputeBackend {
         need("assignment", assignment, assignment == null ? 0 : assignment.length, (long) p.batch() * p.queries());
         needGradients(p, gradLogits, gradBoxes);
         double[] terms = new double[5];
+        if (InPlaceArrays.ENABLED) {
+            NativeStatus.check(NativeLibrary.h4j_cpu_loss(p.batch(), p.queries(), p.numLogits(), p.logits(),
+                    p.boxes(), t.offsets(), t.labels(), t.boxes(), NativeConfig.pack(config), assignment, terms,
+                    gradLogits, gradBoxes), "h4j_cpu_loss");
+            return new LossTerms(terms[0], terms[1], terms[2], terms[3]);
+        }
         ArrayStaging st = ArrayStaging.current();
         NativeStatus.check(NativeLibrary.h4j_cpu_loss(p.batch(), p.queries(), p.numLogits(),
                 st.logits(p), st.boxes(p), t.offsets(), t.labels(), t.boxes(),
@@ -158,6 +175,11 @@ public final class NativeBackend implements ComputeBackend {
         need("costs", costs, costs == null ? 0 : costs.length, n);
         need("assign_out", assignOut, assignOut == null ? 0 : assignOut.length, rows);
         need("matching_cost_out", costOut, costOut == null ? 0 : costOut.length, batch.batch());
+        if (InPlaceArrays.ENABLED) {
+            NativeStatus.check(NativeLibrary.h4j_cpu_match_exact(batch.batch(), batch.queries(),
+                    batch.targets().offsets(), costs, assignOut, costOut), "h4j_cpu_match_exact");
+            return;
+        }
         NativeStatus.check(NativeLibrary.h4j_cpu_match_exact(batch.batch(), batch.queries(),
                 batch.targets().offsets(), ArrayStaging.current().costsIn(costs, n),
                 assignOut, costOut), "h4j_cpu_match_exact");
@@ -193,11 +215,20 @@ public final class NativeBackend implements ComputeBackend {
         stagedForward(config, batch, assignOut, costOut, termsOut, gradLogits, gradBoxes);
     }
 
-    /** One native call for costs, exact matching, loss and gradients: the cost blocks stay native. */
+    /**
+     * One native call for costs, exact matching, loss and gradients: the cost blocks stay native. The arrays go in
+     * place where {@link InPlaceArrays} allows it, else through the per-thread staging buffers.
+     */
     private static void stagedForward(HungarianConfig config, Batch batch, int[] assignOut, double[] costOut,
             double[] termsOut, float[] gradLogits, float[] gradBoxes) {
         Predictions p = batch.predictions();
         Targets t = batch.targets();
+        if (InPlaceArrays.ENABLED) {
+            NativeStatus.check(NativeLibrary.h4j_cpu_forward(p.batch(), p.queries(), p.numLogits(), p.logits(),
+                    p.boxes(), t.offsets(), t.labels(), t.boxes(), NativeConfig.pack(config), assignOut, costOut,
+                    termsOut, gradLogits, gradBoxes), "h4j_cpu_forward");
+            return;
+        }
         ArrayStaging st = ArrayStaging.current();
         NativeStatus.check(NativeLibrary.h4j_cpu_forward(p.batch(), p.queries(), p.numLogits(),
                 st.logits(p), st.boxes(p), t.offsets(), t.labels(), t.boxes(),

@@ -7,6 +7,7 @@ import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.SizeTPointer;
 import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.CriticalRegion;
 import org.bytedeco.javacpp.annotation.Platform;
 
 /**
@@ -54,6 +55,33 @@ final class NativeLibrary {
             @Cast("const int*") int[] labels, @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg,
             int[] assignOut, double[] matchingCostOut, double[] termsOut, FloatPointer gradLogits,
             FloatPointer gradBoxes);
+
+    // ---- the same entry points with the large arrays in place (InPlaceArrays: JDK 22+ with G1, which pins the
+    // regions of arrays in critical regions instead of blocking collections). @CriticalRegion makes the glue take
+    // every array with GetPrimitiveArrayCritical; allowed because these functions never call back into the JVM and
+    // return within milliseconds. ----
+
+    @CriticalRegion
+    static native int h4j_cpu_cost_blocks(int B, int Q, int C, @Cast("const float*") float[] logits,
+            @Cast("const float*") float[] boxes, @Cast("const int*") int[] offsets,
+            @Cast("const int*") int[] labels, @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg,
+            float[] costOut);
+
+    @CriticalRegion
+    static native int h4j_cpu_match_exact(int B, int Q, @Cast("const int*") int[] offsets,
+            @Cast("const float*") float[] costs, int[] assignOut, double[] matchingCostOut);
+
+    @CriticalRegion
+    static native int h4j_cpu_loss(int B, int Q, int C, @Cast("const float*") float[] logits,
+            @Cast("const float*") float[] boxes, @Cast("const int*") int[] offsets,
+            @Cast("const int*") int[] labels, @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg,
+            @Cast("const int*") int[] assign, double[] termsOut, float[] gradLogits, float[] gradBoxes);
+
+    @CriticalRegion
+    static native int h4j_cpu_forward(int B, int Q, int C, @Cast("const float*") float[] logits,
+            @Cast("const float*") float[] boxes, @Cast("const int*") int[] offsets,
+            @Cast("const int*") int[] labels, @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg,
+            int[] assignOut, double[] matchingCostOut, double[] termsOut, float[] gradLogits, float[] gradBoxes);
 
     static native int h4j_cpu_match_auction(int B, int Q, @Cast("const int*") int[] offsets,
             @Cast("const float*") FloatPointer costs, int[] assignOut, double[] matchingCostOut, int[] statsOut);

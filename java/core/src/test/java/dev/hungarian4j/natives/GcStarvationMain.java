@@ -68,6 +68,7 @@ public final class GcStarvationMain {
             System.out.println("failed: " + failure.get());
             System.exit(1);
         }
-        System.out.println("ok calls=" + calls.get() + " allocations=" + allocations.get());
+        System.out.println("ok calls=" + calls.get() + " allocations=" + allocations.get() + " arrays "
+                + InPlaceArrays.describe());
     }
 }
