@@ -7,6 +7,7 @@
 #   bench/compare_scipy.sh                         # the four DETR sizes, native, 3 rounds
 #   SIZES=8x100x91x10 ROUNDS=1 ITER=20 bench/compare_scipy.sh
 #   BACKEND=jvm bench/compare_scipy.sh             # or native, cuda, all
+#   THREADS=1 bench/compare_scipy.sh               # ours on one core too, as scipy (default: every core)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SIZES="${SIZES:-8x100x91x10,64x100x91x20,16x300x91x50,4x900x91x100}"
@@ -15,6 +16,7 @@ ITER="${ITER:-50}"
 WARMUP="${WARMUP:-10}"
 BACKEND="${BACKEND:-native}"
 MATCHER="${MATCHER:-exact}"
+THREADS="${THREADS:-}"
 PYTHON="${PYTHON:-python3}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -24,6 +26,7 @@ for r in $(seq 1 "$ROUNDS"); do
   echo "compare_scipy: round $r/$ROUNDS" >&2
   dump=()
   [[ $r == 1 ]] && dump=(--dump-costs "$work/costs.bin")
+  [[ -n $THREADS ]] && dump+=(--threads "$THREADS")
   "$here/bin/hungarian4j" bench --sizes "$SIZES" --backend "$BACKEND" --matcher "$MATCHER" --iterations "$ITER" \
     --warmup "$WARMUP" --json "${dump[@]}" 2>/dev/null >"$work/ours.$r.json"
   "$PYTHON" "$here/bench/scipy_lsap.py" "$work/costs.bin" --runs "$ITER" --warmup "$WARMUP" >"$work/scipy.$r.jsonl"

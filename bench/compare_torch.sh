@@ -4,7 +4,7 @@
 # (bench/torch_parity.py: matchings, loss terms and gradients against torch in float64; a failure stops here).
 # Then each round runs `bin/hungarian4j bench --json` and bench/torch_detr_pipeline.py one after the other; the
 # summary takes the median over rounds of each side's median per stage and prints torch/ours (above 1: ours is
-# faster). Both sides get every core: torch.set_num_threads(nproc), our native pool sizes itself to the cores.
+# faster). Both sides get THREADS cores (default: every core): torch.set_num_threads, our bench --threads.
 # Build first: mvn -B -ntp install -DskipTests (or bin/test). Needs torch and scipy for some python3
 # (Debian: apt-get install python3-torch python3-scipy gives them to /usr/bin/python3, which is tried last).
 #
@@ -35,7 +35,7 @@ echo "compare_torch: $py, torch $("$py" -c 'import torch; print(torch.__version_
 for r in $(seq 1 "$ROUNDS"); do
   echo "compare_torch: round $r/$ROUNDS" >&2
   "$here/bin/hungarian4j" bench --sizes "$SIZES" --backend "$BACKEND" --iterations "$ITER" --warmup "$WARMUP" \
-    --json 2>/dev/null >"$work/ours.$r.json"
+    --threads "$THREADS" --json 2>/dev/null >"$work/ours.$r.json"
   "$py" "$here/bench/torch_detr_pipeline.py" --sizes "$SIZES" --runs "$TORCH_ITER" --warmup "$TORCH_WARMUP" \
     --threads "$THREADS" >"$work/torch.$r.jsonl"
 done

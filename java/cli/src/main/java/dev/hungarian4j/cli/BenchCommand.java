@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
  * {@code hungarian4j bench}: times the pipeline stages (cost, match, loss, total) on seeded DETR-like batches,
  * for one size ({@code --batch --queries --classes --targets}) or several ({@code --sizes 8x100x91x10,...}),
  * on one backend or on every usable one ({@code --backend all}). {@code --json} prints CONTRACT.md's bench JSON
- * (an array when there are several results); otherwise a table. With several runs, a progress line per run goes
+ * (an array when there are several results, each with the thread count, JDK and CPU it ran on, and a fifth stage
+ * {@code total_alloc}); otherwise a table. Every stage runs in steady state ({@link BenchRunner}). With several runs, a progress line per run goes
  * to standard error. {@code --plot FILE.png} also draws the medians against size ({@link BenchPlot});
  * {@code --dump-costs FILE} writes the timed problems' cost blocks for other solvers ({@link CostDump}).
  */
@@ -45,8 +46,16 @@ public final class BenchCommand implements Callable<Integer> {
     String sizes;
     @Option(names = "--iterations", paramLabel = "N", defaultValue = "50", description = "timed runs per stage (default ${DEFAULT-VALUE})")
     int iterations;
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "10", description = "warm-up runs per stage (default ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "10", description = "warm-up runs per stage, at least (default ${DEFAULT-VALUE})")
     int warmup;
+    @Option(names = "--warmup-time", paramLabel = "MS", defaultValue = "200",
+            description = "warm-up milliseconds per stage, at least (default ${DEFAULT-VALUE}); total_alloc also warms "
+                    + "up until the garbage collector has run once, for at most 10 times as long")
+    int warmupMs;
+    @Option(names = "--threads", paramLabel = "N",
+            description = "threads a call of the jvm and native backends may use (Backends.setMaxNativeThreads; "
+                    + "default: all cores)")
+    Integer threads;
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = "seed of the generated batches (default ${DEFAULT-VALUE})")
     long seed;
     @Option(names = "--json", description = "print CONTRACT.md's bench JSON instead of a table")
@@ -73,33 +82,47 @@ public final class BenchCommand implements Callable<Integer> {
         if (warmup < 0) {
             throw new InvalidInputException("--warmup", "is " + warmup + "; must be >= 0");
         }
+        if (warmupMs < 0) {
+            throw new InvalidInputException("--warmup-time", "is " + warmupMs + "; must be >= 0");
+        }
+        if (threads != null && threads < 1) {
+            throw new InvalidInputException("--threads", "is " + threads + "; must be >= 1");
+        }
         MatcherKind matcherKind = matcher.kind();
         List<BackendKind> kinds = backends();
         List<BenchSize> sizeList = sizes();
         if (dumpCosts != null) {
             CostDump.write(dumpCosts, sizeList, seed, kinds.get(0));
         }
-        BenchRunner runner = new BenchRunner(warmup, iterations, seed);
-        List<BenchResult> results = new ArrayList<>();
-        int runs = kinds.size() * sizeList.size();
-        int n = 0;
-        for (BenchSize size : sizeList) {
-            for (BackendKind kind : kinds) {
-                n++;
-                if (runs > 1) {
-                    ctx.err().printf(Locale.ROOT, "bench: [%d/%d] %s %s%n", n, runs, kind.cliName(), size);
-                    ctx.err().flush();
+        Integer previousThreads = threads != null ? Backends.setMaxNativeThreads(threads) : null;
+        try {
+            BenchEnvironment env = BenchEnvironment.current();
+            BenchRunner runner = new BenchRunner(warmup, warmupMs, iterations, seed);
+            List<BenchResult> results = new ArrayList<>();
+            int runs = kinds.size() * sizeList.size();
+            int n = 0;
+            for (BenchSize size : sizeList) {
+                for (BackendKind kind : kinds) {
+                    n++;
+                    if (runs > 1) {
+                        ctx.err().printf(Locale.ROOT, "bench: [%d/%d] %s %s%n", n, runs, kind.cliName(), size);
+                        ctx.err().flush();
+                    }
+                    results.add(runner.run(kind, matcherKind, size));
                 }
-                results.add(runner.run(kind, matcherKind, size));
             }
-        }
-        if (plot != null) { // before stdout: a failure prints nothing there
-            BenchPlot.write(plot, results, iterations);
-        }
-        if (json) {
-            BenchReport.writeJson(ctx.out(), results);
-        } else {
-            BenchReport.writeTable(ctx.out(), results, warmup, iterations);
+            if (plot != null) { // before stdout: a failure prints nothing there
+                BenchPlot.write(plot, results, iterations);
+            }
+            if (json) {
+                BenchReport.writeJson(ctx.out(), results, env);
+            } else {
+                BenchReport.writeTable(ctx.out(), results, env, warmup, warmupMs, iterations);
+            }
+        } finally {
+            if (previousThreads != null) { // the CLI runs in-process in tests: leave the cap as found
+                Backends.setMaxNativeThreads(previousThreads);
+            }
         }
         return ErrorReporter.OK;
     }

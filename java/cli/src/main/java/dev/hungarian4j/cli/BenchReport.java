@@ -14,8 +14,8 @@ import java.util.Locale;
 
 /**
  * Prints benchmark results: as CONTRACT.md's bench JSON ({@code {"backend", "batch", "queries", "classes",
- * "targets", "median_us": {cost, match, loss, total}, "p90_us": {...}}}; one object for one result, an array of
- * them for several), or as a human-readable table.
+ * "targets", "matcher", "threads", "jdk", "cpu", "median_us": {cost, match, loss, total, total_alloc},
+ * "p90_us": {...}}}; one object for one result, an array of them for several), or as a human-readable table.
  */
 final class BenchReport {
     private static final JsonFactory FACTORY = JsonFactory.builder()
@@ -26,14 +26,14 @@ final class BenchReport {
     }
 
     /** Writes the results as JSON: an object when there is one, else an array. */
-    static void writeJson(OutputStream out, List<BenchResult> results) {
+    static void writeJson(OutputStream out, List<BenchResult> results, BenchEnvironment env) {
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             if (results.size() == 1) {
-                writeOne(g, results.get(0));
+                writeOne(g, results.get(0), env);
             } else {
                 g.writeStartArray();
                 for (BenchResult r : results) {
-                    writeOne(g, r);
+                    writeOne(g, r, env);
                 }
                 g.writeEndArray();
             }
@@ -43,13 +43,17 @@ final class BenchReport {
         }
     }
 
-    private static void writeOne(JsonGenerator g, BenchResult r) throws IOException {
+    private static void writeOne(JsonGenerator g, BenchResult r, BenchEnvironment env) throws IOException {
         g.writeStartObject();
         g.writeStringField("backend", r.backend());
         g.writeNumberField("batch", r.size().batch());
         g.writeNumberField("queries", r.size().queries());
         g.writeNumberField("classes", r.size().classes());
         g.writeNumberField("targets", r.size().targets());
+        g.writeStringField("matcher", r.matcher());
+        g.writeNumberField("threads", env.threads());
+        g.writeStringField("jdk", env.jdk());
+        g.writeStringField("cpu", env.cpu());
         writeStages(g, "median_us", r.medianUs());
         writeStages(g, "p90_us", r.p90Us());
         g.writeEndObject();
@@ -64,11 +68,17 @@ final class BenchReport {
     }
 
     /** Writes the results as an aligned table, times in microseconds (median / p90). */
-    static void writeTable(PrintStream out, List<BenchResult> results, int warmup, int iterations) {
-        out.printf(Locale.ROOT, "times per whole batch in microseconds, median / p90 of %d runs after %d warm-up runs%n",
-                iterations, warmup);
-        out.printf(Locale.ROOT, "%-7s %-8s %16s %21s %21s %21s %21s%n", "backend", "matcher", "BxQxKxM", "cost",
-                "match", "loss", "total");
+    static void writeTable(PrintStream out, List<BenchResult> results, BenchEnvironment env, int warmup, int warmupMs,
+            int iterations) {
+        out.printf(Locale.ROOT, "times per whole batch in microseconds, median / p90 of %d runs after at least %d "
+                + "warm-up runs and %d ms; %d threads, %s, %s%n", iterations, warmup, warmupMs, env.threads(),
+                env.jdk(), env.cpu());
+        StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-7s %-8s %16s", "backend", "matcher",
+                "BxQxKxM"));
+        for (String stage : BenchResult.STAGES) {
+            head.append(String.format(Locale.ROOT, " %21s", stage));
+        }
+        out.println(head);
         for (BenchResult r : results) {
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-7s %-8s %16s", r.backend(),
                     r.matcher(), r.size()));

@@ -10,26 +10,40 @@ import dev.hungarian4j.MatcherKind;
 import dev.hungarian4j.Matching;
 import dev.hungarian4j.spi.ComputeBackend;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 /**
- * Times the pipeline stages of one backend on one generated batch (CONTRACT.md "Bench output"), each after its
- * own warm-up: {@code cost} builds all cost blocks ({@link HungarianLoss#costs}); {@code match} is the matching
- * alone on those precomputed blocks; {@code loss} the loss and gradients given that matching; {@code total} one
- * whole public call ({@link HungarianLoss#compute} with gradients).
+ * Times the pipeline stages of one backend on one generated batch (CONTRACT.md "Bench output") in steady state by
+ * construction: every stage writes into arrays allocated once before timing, so a timed call never lands on heap
+ * pages touched for the first time. {@code cost} fills all cost blocks ({@link ComputeBackend#costBlocks}) into a
+ * reused array; {@code match} is the matching alone on those blocks; {@code loss} the loss and gradients given that
+ * matching, into reused gradient arrays; {@code total} one whole public call into reused gradient arrays
+ * ({@link HungarianLoss#computeInto}); {@code total_alloc} the allocating public call ({@link HungarianLoss#compute}
+ * with gradients), which a training loop that keeps its arrays does not pay. Each stage is warmed up for at least
+ * the given number of runs and the given time; {@code total_alloc} also until the garbage collector has run once
+ * since its warm-up began (the heap has cycled, so its pages are no longer fresh), for at most
+ * {@link #HEAP_CYCLE_FACTOR} times the warm-up time.
  */
 final class BenchRunner {
+    /** The wait for a garbage collection during {@code total_alloc}'s warm-up is at most this times the warm-up time. */
+    static final int HEAP_CYCLE_FACTOR = 10;
+
     private final int warmup;
+    private final long warmupNs;
     private final int iterations;
     private final long seed;
 
     /**
-     * @param warmup     untimed runs of each stage before timing
+     * @param warmup     untimed runs of each stage before timing, at least
+     * @param warmupMs   milliseconds of untimed runs of each stage, at least
      * @param iterations timed runs of each stage
      * @param seed       seed of the generated batch
      */
-    BenchRunner(int warmup, int iterations, long seed) {
+    BenchRunner(int warmup, int warmupMs, int iterations, long seed) {
         this.warmup = warmup;
+        this.warmupNs = warmupMs * 1_000_000L;
         this.iterations = iterations;
         this.seed = seed;
     }
@@ -51,14 +65,16 @@ final class BenchRunner {
         float[] gradLogits = new float[batch.predictions().logits().length];
         float[] gradBoxes = new float[batch.predictions().boxes().length];
 
-        double[][] stats = new double[4][];
-        stats[0] = time(() -> loss.costs(batch));
-        stats[1] = time(() -> backend.match(batch, costs, loss.matcher()));
-        stats[2] = time(() -> backend.loss(config, batch, matching.assignment(), gradLogits, gradBoxes));
-        stats[3] = time(() -> loss.compute(batch, true));
-        double[] median = new double[4];
-        double[] p90 = new double[4];
-        for (int s = 0; s < 4; s++) {
+        int n = BenchResult.STAGES.length;
+        double[][] stats = new double[n][];
+        stats[0] = time(() -> backend.costBlocks(config, batch, costs), false);
+        stats[1] = time(() -> backend.match(batch, costs, loss.matcher()), false);
+        stats[2] = time(() -> backend.loss(config, batch, matching.assignment(), gradLogits, gradBoxes), false);
+        stats[3] = time(() -> loss.computeInto(batch, gradLogits, gradBoxes), false);
+        stats[4] = time(() -> loss.compute(batch, true), true);
+        double[] median = new double[n];
+        double[] p90 = new double[n];
+        for (int s = 0; s < n; s++) {
             median[s] = stats[s][0];
             p90[s] = stats[s][1];
         }
@@ -66,8 +82,12 @@ final class BenchRunner {
     }
 
     /** Median and 90th percentile (nearest rank) in microseconds, rounded to 0.1 us. */
-    private double[] time(Runnable stage) {
-        for (int i = 0; i < warmup; i++) {
+    private double[] time(Runnable stage, boolean untilHeapCycled) {
+        long start = System.nanoTime();
+        long gcs = collections();
+        for (int i = 0; i < warmup || System.nanoTime() - start < warmupNs
+                || (untilHeapCycled && collections() == gcs
+                        && System.nanoTime() - start < HEAP_CYCLE_FACTOR * warmupNs); i++) {
             stage.run();
         }
         long[] ns = new long[iterations];
@@ -81,6 +101,15 @@ final class BenchRunner {
                 : (ns[iterations / 2 - 1] + ns[iterations / 2]) / 2.0;
         double p90 = ns[(int) Math.ceil(0.9 * iterations) - 1];
         return new double[] {micros(median), micros(p90)};
+    }
+
+    /** Garbage collections so far, over every collector. */
+    private static long collections() {
+        long n = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
     }
 
     private static double micros(double ns) {

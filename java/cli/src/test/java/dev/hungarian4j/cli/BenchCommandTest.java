@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code bench}: the contract's JSON shape, sizes lists, every backend, the table (no timing assertions). */
 class BenchCommandTest {
     private static final List<String> KEYS = List.of("backend", "batch", "queries", "classes", "targets",
-            "median_us", "p90_us");
-    private static final List<String> STAGES = List.of("cost", "match", "loss", "total");
+            "matcher", "threads", "jdk", "cpu", "median_us", "p90_us");
+    private static final List<String> STAGES = List.of("cost", "match", "loss", "total", "total_alloc");
 
     private static void checkResult(Map<String, Object> o, String backend, int b, int q, int k, int m) {
         assertEquals(KEYS, List.copyOf(o.keySet()));
@@ -34,6 +34,12 @@ class BenchCommandTest {
         assertEquals(q, JsonTree.num(o.get("queries")));
         assertEquals(k, JsonTree.num(o.get("classes")));
         assertEquals(m, JsonTree.num(o.get("targets")));
+        assertEquals("exact", o.get("matcher"));
+        double threads = JsonTree.num(o.get("threads"));
+        assertTrue(threads >= 1 && threads <= Runtime.getRuntime().availableProcessors(), "threads " + threads);
+        assertTrue(((String) o.get("jdk")).contains(System.getProperty("java.version").split("[.+-]")[0]),
+                "jdk " + o.get("jdk"));
+        assertTrue(((String) o.get("cpu")).contains("hardware threads"), "cpu " + o.get("cpu"));
         for (String key : List.of("median_us", "p90_us")) {
             Map<String, Object> t = JsonTree.obj(o.get(key));
             assertEquals(STAGES, List.copyOf(t.keySet()), key);
@@ -47,7 +53,7 @@ class BenchCommandTest {
     @Test
     void jsonIsTheContractObject() {
         CliRun.Result r = CliRun.run("bench", "--batch", "2", "--queries", "10", "--classes", "5", "--targets", "3",
-                "--backend", "jvm", "--iterations", "3", "--warmup", "1", "--json");
+                "--backend", "jvm", "--iterations", "3", "--warmup", "1", "--warmup-time", "0", "--json");
         assertEquals(0, r.exit(), r::toString);
         assertEquals("", r.err(), "no progress line for a single run");
         checkResult(JsonTree.obj(JsonTree.parse(r.out())), "jvm", 2, 10, 5, 3);
@@ -57,7 +63,7 @@ class BenchCommandTest {
     void sizesAndAllBackendsGiveAnArray() {
         long available = Backends.statuses().stream().filter(BackendStatus::available).count();
         CliRun.Result r = CliRun.run("bench", "--sizes", "1x6x4x2,2x5x3x7", "--backend", "all", "--iterations", "2",
-                "--warmup", "0", "--json", "--seed", "7");
+                "--warmup", "0", "--warmup-time", "0", "--json", "--seed", "7");
         assertEquals(0, r.exit(), r::toString);
         List<Object> a = JsonTree.arr(JsonTree.parse(r.out()));
         assertEquals(2 * available, a.size());
@@ -69,11 +75,31 @@ class BenchCommandTest {
     }
 
     @Test
+    void threadsIsAppliedToBothCpuBackendsAndReported() {
+        int before = Backends.cpuThreads();
+        CliRun.Result r = CliRun.run("bench", "--sizes", "1x6x4x2", "--backend", "all", "--iterations", "2",
+                "--warmup", "0", "--warmup-time", "1", "--threads", "1", "--json");
+        assertEquals(0, r.exit(), r::toString);
+        for (Object o : JsonTree.arr(JsonTree.parse(r.out()))) {
+            Map<String, Object> m = JsonTree.obj(o);
+            if (!"cuda".equals(m.get("backend"))) {
+                checkResult(m, (String) m.get("backend"), 1, 6, 4, 2);
+                assertEquals(1.0, JsonTree.num(m.get("threads")));
+            }
+        }
+        assertEquals(before, Backends.cpuThreads(), "the cap is restored after the run");
+        CliRun.Result bad = CliRun.run("bench", "--threads", "0", "--backend", "jvm");
+        assertEquals(2, bad.exit(), bad::toString);
+        assertTrue(bad.err().startsWith("error: --threads"), bad.err());
+    }
+
+    @Test
     void tableWithoutJson() {
         CliRun.Result r = CliRun.run("bench", "--sizes", "1x4x2x0", "--backend", "jvm", "--iterations", "1",
-                "--warmup", "0");
+                "--warmup", "0", "--warmup-time", "0");
         assertEquals(0, r.exit(), r::toString);
-        for (String s : List.of("backend", "cost", "match", "loss", "total", "jvm", "1x4x2x0")) {
+        for (String s : List.of("backend", "cost", "match", "loss", "total", "total_alloc", "threads", "jvm",
+                "1x4x2x0")) {
             assertTrue(r.out().contains(s), s + " in " + r);
         }
     }
@@ -82,7 +108,7 @@ class BenchCommandTest {
     void plotWritesAPng(@TempDir Path dir) throws IOException {
         Path png = dir.resolve("sub/plot.png");
         CliRun.Result r = CliRun.run("bench", "--sizes", "1x6x4x2,2x8x3x3", "--backend", "all", "--iterations", "2",
-                "--warmup", "0", "--json", "--plot", png.toString());
+                "--warmup", "0", "--warmup-time", "0", "--json", "--plot", png.toString());
         assertEquals(0, r.exit(), r::toString);
         assertTrue(Files.size(png) > 1000, "PNG size " + Files.size(png));
         byte[] head = Arrays.copyOf(Files.readAllBytes(png), 8);
