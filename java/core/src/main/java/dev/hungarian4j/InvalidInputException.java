@@ -8,6 +8,8 @@ public class InvalidInputException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
     /** The offending field with its indices. */
     private final String field;
+    /** What is wrong with it. */
+    private final String problem;
 
     /**
      * Creates the exception; its message is {@code field + " " + problem}.
@@ -18,6 +20,31 @@ public class InvalidInputException extends IllegalArgumentException {
     public InvalidInputException(String field, String problem) {
         super(field + " " + problem);
         this.field = field;
+        this.problem = problem;
+    }
+
+    /**
+     * The same problem with the field named inside an enclosing document, for callers that take the arrays from
+     * a larger input (the CLI's {@code aux_outputs[2].}); the stack trace and this exception as its cause are
+     * kept.
+     *
+     * @param prefix prepended to {@link #field()}, e.g. {@code aux_outputs[2].}
+     * @return a new exception naming {@code prefix + field()}
+     */
+    public InvalidInputException withFieldPrefix(String prefix) {
+        InvalidInputException e = new InvalidInputException(prefix + field, problem);
+        e.initCause(this);
+        e.setStackTrace(getStackTrace());
+        return e;
+    }
+
+    /**
+     * What is wrong with the field, without its name.
+     *
+     * @return e.g. {@code is -0.1; width must be >= 0}
+     */
+    public String problem() {
+        return problem;
     }
 
     /**
