@@ -112,8 +112,8 @@ struct GpuExec {
 __global__ void __launch_bounds__(kThreads, 1)
 auction_kernel(int Q, int max_m, const int* __restrict__ offsets, const float* __restrict__ costs,
                int* __restrict__ assign, double* __restrict__ mcost, int* __restrict__ stats,
-               unsigned char* gws, size_t gws_stride, unsigned int* nonfinite_flag,
-               unsigned int nonfinite_bit) {
+               unsigned char* gws, size_t gws_stride, float* pm, size_t pm_stride,
+               unsigned int* nonfinite_flag, unsigned int nonfinite_bit) {
     extern __shared__ __align__(16) unsigned char dyn_smem[];
     __shared__ BlockShared sh;   // the kernel's whole static shared memory (auction_launch.h)
     unsigned char* scratch = sh.scratch;
@@ -137,7 +137,8 @@ auction_kernel(int Q, int max_m, const int* __restrict__ offsets, const float* _
         const int n = M <= Q ? M : Q, N = M <= Q ? Q : M;
         unsigned char* base = gws ? gws + (size_t)b * gws_stride : dyn_smem;
         carve(s, base, n, N);
-        orient(s, block, Q, M);
+        // person-major copy (problems with M <= Q): pm_stride >= M * Q floats per problem
+        orient(s, block, Q, M, pm ? pm + (size_t)b * pm_stride : nullptr);
     }
     __syncthreads();
 
@@ -218,9 +219,27 @@ int prepare_launch(int B, int Q, int max_m, cudaStream_t stream, const char* fn,
                          fn, plan.n, plan.N);
     out->ws = plan.ws_bytes;
     out->dyn = plan.dynamic_bytes;
+    // person-major copies for the problems whose persons are the targets (M_b <= Q): M_b * Q
+    // floats each, at most min(max_m, Q) * Q
+    // floats each, at most min(max_m, Q) * Q. Only a speed-up: skipped above 256 MB or when the
+    // pool cannot give it (the kernel then reads the block as written)
+    const size_t stride = (size_t)std::min(max_m, Q) * (size_t)Q;
+    const size_t pm_bytes = sizeof(float) * stride * (size_t)B;
+    if (stride > 0 && pm_bytes <= ((size_t)256 << 20)) {
+        void* p = nullptr;
+        if (cuda::pool_alloc_async(&p, pm_bytes, stream, fn) == H4J_OK) {
+            out->pm = static_cast<float*>(p);
+            out->pm_stride = stride;
+        } else {
+            clear_error();
+        }
+    }
     if (!plan.in_shared) {
         void* g = nullptr;
-        if (int rc = cuda::pool_alloc_async(&g, plan.ws_bytes * (size_t)B, stream, fn)) return rc;
+        if (int rc = cuda::pool_alloc_async(&g, plan.ws_bytes * (size_t)B, stream, fn)) {
+            (void)release_launch(*out);
+            return rc;
+        }
         out->gws = static_cast<unsigned char*>(g);
     }
     return H4J_OK;
@@ -230,7 +249,8 @@ int enqueue_launch(PreparedLaunch& L, const int* offsets, const float* costs, in
                    double* mcost, int* stats, unsigned int* nonfinite_flag, unsigned int nonfinite_bit,
                    const char* fn) {
     auction_kernel<<<L.B, kThreads, L.dyn, L.stream>>>(L.Q, L.max_m, offsets, costs, assign, mcost, stats,
-                                                        L.gws, L.ws, nonfinite_flag, nonfinite_bit);
+                                                        L.gws, L.ws, L.pm, L.pm_stride, nonfinite_flag,
+                                                        nonfinite_bit);
     cudaError_t e = cudaGetLastError();
     const cudaError_t e2 = release_launch(L);
     if (e == cudaSuccess) e = e2;
@@ -241,7 +261,12 @@ int enqueue_launch(PreparedLaunch& L, const int* offsets, const float* costs, in
 cudaError_t release_launch(PreparedLaunch& L) {
     cudaError_t e = cudaSuccess;
     if (L.gws) e = cudaFreeAsync(L.gws, L.stream);
+    if (L.pm) {
+        const cudaError_t e2 = cudaFreeAsync(L.pm, L.stream);
+        if (e == cudaSuccess) e = e2;
+    }
     L.gws = nullptr;
+    L.pm = nullptr;
     return e;
 }
 

@@ -18,6 +18,8 @@ struct PreparedLaunch {
     size_t ws = 0;                 // per-problem workspace bytes
     size_t dyn = 0;                // dynamic shared memory of the launch (ws, or 0 with gws)
     unsigned char* gws = nullptr;  // global workspace (stream-ordered), when ws does not fit
+    float* pm = nullptr;           // person-major cost copies (stream-ordered), pm_stride floats each
+    size_t pm_stride = 0;
 };
 
 /// Plans the launch (auction_launch.h) for B problems of Q x (<= max_m) on `stream`; allocates

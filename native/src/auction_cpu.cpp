@@ -74,7 +74,10 @@ void cpu_solve_block(int Q, int M, const float* block, int* assign_q, double* co
     } else {
         std::vector<std::uint64_t>& ws = cpu_workspace(workspace_bytes(n, N));
         carve(s, ws.data(), n, N);
-        orient(s, block, Q, M);
+        // the person-major copy, as the kernel makes it (same values: same rounds, same matching)
+        thread_local std::vector<float> pm;
+        if (M <= Q && pm.size() < (std::size_t)n * N) pm.resize((std::size_t)n * N);
+        orient(s, block, Q, M, M <= Q ? pm.data() : nullptr);
         CpuExec x;
         st = solve(x, s);
         if (cost) *cost = matching_cost(s);

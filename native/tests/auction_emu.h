@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "hungarian4j/auction_rounds.h"
@@ -82,7 +83,9 @@ inline void emu_solve(int Q, int M, const float* C, int* assign_q, int* stats) {
     static std::vector<std::uint64_t> ws;
     ws.assign(workspace_bytes(n, N) / 8 + 2, 0x5a5a5a5a5a5a5a5aull);  // garbage, like shared memory
     carve(s, ws.data(), n, N);
-    orient(s, C, Q, M);
+    static std::vector<float> pm;
+    pm.assign((size_t)n * N + 1, std::numeric_limits<float>::quiet_NaN());   // NaN: a read before the copy would show
+    orient(s, C, Q, M, pm.data());
     EmuExec x;
     Stats st = solve(x, s);
     for (int k = 0; k < kStatsLen; ++k) stats[k] = st.v[k];
@@ -137,7 +140,9 @@ void solve_exact_ws(int Q, int M, const float* C, int* assign_q, int* stats, dou
     std::vector<unsigned char> ws(bytes, 0x5a);
     ws.shrink_to_fit();
     carve(s, ws.data(), n, N);
-    orient(s, C, Q, M);
+    std::vector<float> pm((size_t)n * N, std::numeric_limits<float>::quiet_NaN());   // exactly n * N: ASan sees any overrun
+    pm.shrink_to_fit();
+    orient(s, C, Q, M, pm.empty() ? nullptr : pm.data());
     X x;
     Stats st = solve(x, s);
     for (int k = 0; k < kStatsLen; ++k) stats[k] = st.v[k];

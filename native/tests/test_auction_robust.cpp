@@ -215,6 +215,7 @@ void test_round_bodies_on_empty_marker() {
     std::memset(&s, 0, sizeof s);
     carve(s, ws.data(), n, N);
     s.K.c = c.data(); s.K.si = N; s.K.sj = 1;
+    s.KO = s.K;
     for (int j = 0; j < N; ++j) { s.slot[j] = 0; s.price[j] = 0.f; s.owner[j] = -1; }
     for (int i = 0; i < n; ++i) { s.pslot[i] = ~0ull; s.asg[i] = -1; s.g[i] = 0.f; }
     // a NaN row: the bid scan finds nothing below +inf

@@ -60,7 +60,7 @@ H4J_HD BidP rev_scan(const State& s, int j, int lane, int nl) {
     const int n = s.n, base = rot_base(j, n, s.N);
     BidP p = rev_ident();
     for (int i = lane; i < n; i += nl) {
-        float b = s.g[i] - s.K(i, j);
+        float b = s.g[i] - s.KO(i, j);   /* lanes over persons: the object-major view */
         int r = i - base; if (r < 0) r += n;
         BidP q; q.w1 = b; q.r1 = r; q.w2 = -H4J_INF32;
         p = rev_comb(p, q);

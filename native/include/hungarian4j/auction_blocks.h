@@ -130,7 +130,9 @@ struct Costs {
 };
 
 struct State {
-    Costs K;
+    Costs K;                        /* person scans (a person-major copy when pm is set) */
+    Costs KO;                       /* object scans: the block as written (object-major when M <= Q) */
+    float* pm;                      /* person-major copy of the costs [n * N] or NULL (see orient) */
     int n, N;                       /* persons, objects (n <= N) */
     int rect;                       /* N > n: free objects are priced at the merged node Λ */
     /* objects [N] */
@@ -173,11 +175,24 @@ H4J_HD void carve(State& s, void* base, int n, int N) {
 }
 
 /* Orientation of problem block (Q x M, row-major): persons are the smaller side. */
-H4J_HD void orient(State& s, const float* block, int Q, int M) {
-    if (M <= Q) { s.K.c = block; s.K.si = 1; s.K.sj = M; s.n = M; s.N = Q; }   /* persons = targets */
-    else        { s.K.c = block; s.K.si = M; s.K.sj = 1; s.n = Q; s.N = M; }   /* persons = predictions */
+/* With M <= Q the persons are the targets and a person's costs are a column of the block: a
+ * warp scanning them reads with a stride of M floats. Given pm (n * N floats), person scans read
+ * a person-major copy there instead (copy_person_major, the first step of solve) and object
+ * scans keep the block, so every warp load is contiguous (bench/README.md, "Modelled device
+ * time"). The values are the same, so the rounds and the matching are too. */
+H4J_HD void orient(State& s, const float* block, int Q, int M, float* pm = 0) {
+    if (M <= Q) { s.KO.c = block; s.KO.si = 1; s.KO.sj = M; s.n = M; s.N = Q; }   /* persons = targets */
+    else        { s.KO.c = block; s.KO.si = M; s.KO.sj = 1; s.n = Q; s.N = M; }   /* persons = predictions */
     s.rect = s.N > s.n;
+    s.K = s.KO;
+    s.pm = (pm && s.KO.sj != 1) ? pm : 0;
+    if (s.pm) { s.K.c = s.pm; s.K.si = s.N; s.K.sj = 1; }
 }
+/* pm[i * N + j] = c_ij for k = i * N + j: one pass, contiguous writes (run by the executor) */
+struct FnPersonMajor {
+    const State* s;
+    H4J_HD void operator()(int k) const { const int i = k / s->N, j = k - i * s->N; s->pm[k] = s->KO(i, j); }
+};
 
 struct Stats { int v[kStatsLen]; };
 

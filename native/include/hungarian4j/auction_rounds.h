@@ -89,6 +89,7 @@ H4J_AUCTION_DRIVER Stats solve(X& x, const State& s) {
     const int n = s.n, N = s.N;
     c.st.v[kStOutcome] = kTrivial;
     if (n <= 0) return c.st;
+    if (s.pm) x.for_each(n * N, FnPersonMajor{&s});   /* before any person scan (synced below) */
     x.for_each(N, FnResetAll{&s});
     x.for_each(n, FnResetPersons{&s});
     x.sync();
