@@ -226,9 +226,10 @@ public final class HungarianDetrLoss extends Loss {
         closeCopy(hostLogits, logits);
         closeCopy(hostBoxes, boxes);
         NDArray value = logits.getManager().create((float) terms.total()).toType(logits.getDataType(), false);
-        // the surrogate's value is 0 (s - s) plus the loss; its gradient is exactly G
-        NDArray sur = logits.mul(HostTensors.toDeviceOf(gl, logits)).sum()
-                .add(boxes.mul(HostTensors.toDeviceOf(gb, boxes)).sum());
+        // the surrogate's value is 0 (s - s) plus the loss; its gradient is exactly G. A dot product of the flat
+        // views writes no product tensor, and its backward writes the gradient once
+        NDArray sur = logits.reshape(-1).dot(HostTensors.toDeviceOf(gl, logits).reshape(-1))
+                .add(boxes.reshape(-1).dot(HostTensors.toDeviceOf(gb, boxes).reshape(-1)));
         NDArray loss = sur.sub(sur.stopGradient()).add(value);
         return new DetrLossOutput(loss, terms, queries, assignment, criterion.backendName());
     }

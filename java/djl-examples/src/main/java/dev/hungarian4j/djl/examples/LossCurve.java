@@ -32,7 +32,8 @@ final class LossCurve {
         XYChart chart = new XYChartBuilder().width(900).height(500)
                 .title("hungarian4j + DJL: DETR Hungarian loss on synthetic shapes")
                 .xAxisTitle("step").yAxisTitle("loss").build();
-        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setXAxisMaxLabelCount(12);
+        chart.getStyler().setXAxisDecimalPattern("#");
         chart.addSeries("loss", x, y).setMarker(SeriesMarkers.NONE);
         chart.addSeries("mean of " + window + " steps", x, avg).setMarker(SeriesMarkers.NONE);
         Path parent = file.toAbsolutePath().getParent();

@@ -17,6 +17,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,6 +75,7 @@ public final class TrainMain implements Callable<Integer> {
         double[] criterionMs = new double[steps];
         double iou;
         long trainNanos;
+        long trainCpuNanos;
         try (Model model = Model.newInstance("set-prediction")) {
             model.setBlock(SetPredictionModel.create(SIZE, SyntheticShapes.CLASSES));
             DefaultTrainingConfig cfg = new DefaultTrainingConfig(loss)
@@ -81,6 +84,7 @@ public final class TrainMain implements Callable<Integer> {
                 trainer.initialize(new Shape(batch, 3, SIZE, SIZE));
                 ConsoleProgress progress = new ConsoleProgress(System.err, steps);
                 long t0 = System.nanoTime();
+                long cpu0 = processCpuNanos();
                 for (int s = 0; s < steps; s++) {
                     try (NDManager m = trainer.getManager().newSubManager()) {
                         SyntheticShapes.Sample sample = data.next(batch);
@@ -99,6 +103,7 @@ public final class TrainMain implements Callable<Integer> {
                     progress.update(s + 1, losses.get(s));
                 }
                 trainNanos = System.nanoTime() - t0;
+                trainCpuNanos = processCpuNanos() - cpu0;
                 iou = heldOutIou(trainer, loss, new SyntheticShapes(SIZE, seed + 1_000_003L), queries);
             }
         }
@@ -111,8 +116,9 @@ public final class TrainMain implements Callable<Integer> {
         Arrays.sort(sorted);
         System.out.printf(Locale.ROOT, "{\"steps\": %d, \"loss_first\": %.6f, \"loss_last\": %.6f, "
                 + "\"mean_iou_matched\": %.4f, \"steps_per_s\": %.2f, \"criterion_ms_median\": %.4f, "
-                + "\"backend\": \"%s\", \"batch\": %d, \"queries\": %d, \"seed\": %d}%n", steps, first, last, iou,
-                steps / (trainNanos / 1e9), sorted[steps / 2], loss.backend(), batch, queries, seed);
+                + "\"train_s\": %.1f, \"train_cpu_s\": %.1f, \"backend\": \"%s\", \"batch\": %d, \"queries\": %d, "
+                + "\"seed\": %d}%n", steps, first, last, iou, steps / (trainNanos / 1e9), sorted[steps / 2],
+                trainNanos / 1e9, trainCpuNanos / 1e9, loss.backend(), batch, queries, seed);
         if ("decreased".equals(check) && !(last < first)) {
             System.err.println("check failed: loss_last " + last + " is not below loss_first " + first);
             return 1;
@@ -122,6 +128,12 @@ public final class TrainMain implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** CPU time of the whole process (all threads), to tell work from waiting on a shared machine. */
+    private static long processCpuNanos() {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0L;
     }
 
     private static NDArray images(NDManager m, SyntheticShapes.Sample s, int batch) {

@@ -1,0 +1,177 @@
+package dev.hungarian4j.djl.examples;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.hungarian4j.Batch;
+import dev.hungarian4j.HungarianConfig;
+import dev.hungarian4j.SyntheticBatch;
+import dev.hungarian4j.djl.DetrLossOutput;
+import dev.hungarian4j.djl.HungarianDetrLoss;
+import dev.hungarian4j.natives.NativeBufferLoss;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The criterion step side by side, in one process on all cores, per size {@code BxQxKxM}:
+ * (a) {@link HungarianDetrLoss} on DJL tensors (read in place, gradients into autograd, backward),
+ * (b) {@link NativeBufferLoss} alone on direct buffers (value and gradients),
+ * (c) {@link DjlOpsCriterion}: DETR's criterion in DJL NDArray ops with our exact matcher, and backward.
+ * The three are run round-robin (a, b, c, a, b, c, ...) so that a change of machine load hits all of them. Each
+ * round of (a) and (c) gets fresh leaf tensors in a scoped manager, as a training step does. Prints one line
+ * per size and a JSON line per size with the medians and the ratios.
+ *
+ * <p>Usage: {@code CriterionBench [sizes=8x100x91x10,...] [rounds=7] [cRounds=3]}
+ */
+public final class CriterionBench {
+    private CriterionBench() {
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param args optional: comma-separated sizes, rounds for (a) and (b), rounds for (c)
+     */
+    public static void main(String[] args) {
+        String sizes = args.length > 0 ? args[0] : "8x100x91x10,64x100x91x20,16x300x91x50,4x900x91x100";
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        int cRounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        HungarianConfig cfg = HungarianConfig.DEFAULTS;
+        HungarianDetrLoss adapter = HungarianDetrLoss.builder().config(cfg).build();
+        NativeBufferLoss direct = new NativeBufferLoss(cfg);
+        DjlOpsCriterion ops = new DjlOpsCriterion(cfg);
+        try (NDManager root = NDManager.newBaseManager()) {
+            for (String size : sizes.split(",")) {
+                int[] d = Arrays.stream(size.split("x")).mapToInt(Integer::parseInt).toArray();
+                Batch batch = SyntheticBatch.generate(42, d[0], d[1], d[2], d[3]);
+                Direct buffers = new Direct(batch);
+                double[] a = new double[rounds];
+                double[] b = new double[rounds];
+                double[] c = new double[cRounds];
+                double[] va = new double[1];
+                double[] vc = new double[1];
+                // warm-up: one of each, plus a few of the fast sides
+                for (int w = 0; w < 5; w++) {
+                    timeAdapter(root, adapter, batch, va);
+                    buffers.time(direct);
+                }
+                timeOps(root, ops, batch, vc);
+                for (int r = 0; r < rounds; r++) {
+                    a[r] = timeAdapter(root, adapter, batch, va);
+                    b[r] = buffers.time(direct);
+                    if (r < cRounds) {
+                        c[r] = timeOps(root, ops, batch, vc);
+                    }
+                }
+                double ma = median(a);
+                double mb = median(b);
+                double mc = median(c);
+                System.out.printf(Locale.ROOT, "%-14s (a) adapter %8.3f ms  (b) NativeBufferLoss %8.3f ms  "
+                        + "(c) DJL ops %9.1f ms  (c)/(a) %6.0f  (a)/(b) %5.2f  loss a=%.6f c=%.6f%n", size, ma, mb, mc,
+                        mc / ma, ma / mb, va[0], vc[0]);
+                System.out.printf(Locale.ROOT, "{\"size\": \"%s\", \"adapter_ms\": %.4f, \"native_buffer_ms\": %.4f, "
+                        + "\"djl_ops_ms\": %.2f, \"c_over_a\": %.1f, \"a_over_b\": %.3f, \"loss_a\": %.6f, "
+                        + "\"loss_c\": %.6f, \"rounds\": %d, \"c_rounds\": %d}%n", size, ma, mb, mc, mc / ma, ma / mb,
+                        va[0], vc[0], rounds, cRounds);
+            }
+        }
+    }
+
+    private static NDList leaves(NDManager m, Batch batch) {
+        NDArray logits = m.create(batch.predictions().logits(),
+                new Shape(batch.batch(), batch.queries(), batch.numLogits()));
+        NDArray boxes = m.create(batch.predictions().boxes(), new Shape(batch.batch(), batch.queries(), 4));
+        logits.setRequiresGradient(true);
+        boxes.setRequiresGradient(true);
+        return new NDList(logits, boxes);
+    }
+
+    /** (a): the adapter's whole step: criterion, gradients into autograd, backward to the leaves. */
+    private static double timeAdapter(NDManager root, HungarianDetrLoss loss, Batch batch, double[] value) {
+        try (NDManager m = root.newSubManager()) {
+            NDList pred = leaves(m, batch);
+            long t0 = System.nanoTime();
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                DetrLossOutput out = loss.compute(batch.targets(), pred);
+                gc.backward(out.loss());
+                value[0] = out.terms().total();
+            }
+            return (System.nanoTime() - t0) / 1e6;
+        }
+    }
+
+    /** (c): DETR's criterion in DJL ops, backward to the leaves. */
+    private static double timeOps(NDManager root, DjlOpsCriterion ops, Batch batch, double[] value) {
+        try (NDManager m = root.newSubManager()) {
+            NDList pred = leaves(m, batch);
+            long t0 = System.nanoTime();
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray total = ops.total(m, pred.get(0), pred.get(1), batch);
+                gc.backward(total);
+                value[0] = total.getFloat();
+            }
+            return (System.nanoTime() - t0) / 1e6;
+        }
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+    }
+
+    /** (b): the batch in direct buffers, the outputs preallocated. */
+    private static final class Direct {
+        private final Batch batch;
+        private final FloatBuffer logits;
+        private final FloatBuffer boxes;
+        private final IntBuffer offsets;
+        private final IntBuffer labels;
+        private final FloatBuffer tboxes;
+        private final IntBuffer assign;
+        private final DoubleBuffer cost;
+        private final FloatBuffer gl;
+        private final FloatBuffer gb;
+
+        Direct(Batch batch) {
+            this.batch = batch;
+            logits = floats(batch.predictions().logits());
+            boxes = floats(batch.predictions().boxes());
+            offsets = ints(batch.targets().offsets());
+            labels = ints(batch.targets().labels().length == 0 ? new int[1] : batch.targets().labels());
+            tboxes = floats(batch.targets().boxes().length == 0 ? new float[1] : batch.targets().boxes());
+            assign = ints(new int[batch.batch() * batch.queries()]);
+            cost = ByteBuffer.allocateDirect(8 * batch.batch()).order(ByteOrder.nativeOrder()).asDoubleBuffer();
+            gl = floats(new float[batch.predictions().logits().length]);
+            gb = floats(new float[batch.predictions().boxes().length]);
+        }
+
+        double time(NativeBufferLoss loss) {
+            long t0 = System.nanoTime();
+            loss.forward(batch.batch(), batch.queries(), batch.numLogits(), logits, boxes, offsets, labels, tboxes,
+                    assign, cost, gl, gb);
+            return (System.nanoTime() - t0) / 1e6;
+        }
+
+        private static FloatBuffer floats(float[] v) {
+            FloatBuffer b = ByteBuffer.allocateDirect(4 * v.length).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            b.put(v).flip();
+            return b;
+        }
+
+        private static IntBuffer ints(int[] v) {
+            IntBuffer b = ByteBuffer.allocateDirect(4 * v.length).order(ByteOrder.nativeOrder()).asIntBuffer();
+            b.put(v).flip();
+            return b;
+        }
+    }
+}
