@@ -34,13 +34,13 @@ import java.util.concurrent.Callable;
         description = "Train a small DETR-style set predictor on synthetic shapes with hungarian4j's loss in DJL.")
 public final class TrainMain implements Callable<Integer> {
     @Option(names = "--steps", description = "training steps (default: ${DEFAULT-VALUE})")
-    int steps = 1500;
+    int steps = 600;
     @Option(names = "--seed", description = "seed of the data and the weights (default: ${DEFAULT-VALUE})")
     long seed = 1;
     @Option(names = "--plot", description = "write the loss curve to this PNG file")
     Path plot;
     @Option(names = "--batch", description = "images per step (default: ${DEFAULT-VALUE})")
-    int batch = 32;
+    int batch = 16;
     @Option(names = "--lr", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
     float lr = 2e-3f;
     @Option(names = "--held-out", description = "held-out images for the IoU (default: ${DEFAULT-VALUE})")
