@@ -25,7 +25,14 @@ final class HostTensors {
      */
     static NDArray hostFloat32(NDArray a) {
         NDArray h = a.getDevice().equals(Device.cpu()) ? a : a.toDevice(Device.cpu(), false);
-        return h.getDataType() == DataType.FLOAT32 ? h : h.toType(DataType.FLOAT32, false);
+        if (h.getDataType() == DataType.FLOAT32) {
+            return h;
+        }
+        NDArray f = h.toType(DataType.FLOAT32, false);
+        if (h != a) {
+            h.close(); // the intermediate host copy of a GPU array of another dtype
+        }
+        return f;
     }
 
     /**
