@@ -81,13 +81,13 @@ public final class CriterionBench {
                 double mc = median(c);
                 System.out.printf(Locale.ROOT, "%-14s (a) adapter+backward %8.3f ms (criterion alone %8.3f)  "
                         + "(b) NativeBufferLoss %8.3f ms  (c) DJL ops+backward %9.1f ms  (c)/(a) %6.0f  "
-                        + "(a)/(b) %5.2f  (a criterion)/(b) %5.2f  loss a=%.6f c=%.6f%n", size, ma, ma0, mb, mc, mc / ma, ma / mb,
-                        ma0 / mb, va[0], vc[0]);
+                        + "(a)/(b) %5.2f  (a criterion)/(b) %5.2f  loss a=%.6f c=%.6f%n", size, ma, ma0, mb, mc,
+                        mc / ma, ma / mb, ma0 / mb, va[0], vc[0]);
                 System.out.printf(Locale.ROOT, "{\"size\": \"%s\", \"adapter_ms\": %.4f, "
-                        + "\"adapter_criterion_ms\": %.4f, \"native_buffer_ms\": %.4f, \"djl_ops_ms\": %.2f, \"c_over_a\": %.1f, \"a_over_b\": %.3f, "
-                        + "\"a_criterion_over_b\": %.3f, \"loss_a\": %.6f, \"loss_c\": %.6f, \"rounds\": %d, "
-                        + "\"c_rounds\": %d}%n", size, ma, ma0, mb, mc, mc / ma, ma / mb, ma0 / mb, va[0], vc[0], rounds,
-                        cRounds);
+                        + "\"adapter_criterion_ms\": %.4f, \"native_buffer_ms\": %.4f, \"djl_ops_ms\": %.2f, "
+                        + "\"c_over_a\": %.1f, \"a_over_b\": %.3f, \"a_criterion_over_b\": %.3f, "
+                        + "\"loss_a\": %.6f, \"loss_c\": %.6f, \"rounds\": %d, \"c_rounds\": %d}%n", size, ma,
+                        ma0, mb, mc, mc / ma, ma / mb, ma0 / mb, va[0], vc[0], rounds, cRounds);
             }
         }
     }
