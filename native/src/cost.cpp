@@ -42,10 +42,12 @@ void image_cost(const Problem& p, int b, ImageWork& w, float* out, bool keep_row
     const int Q = p.Q, C = p.C, M = p.M(b);
     const float* L = p.logits_of(b);
     const float* P = p.boxes_of(b);
-    const int* lab = p.labels + p.offsets[b];
-    const float* T = p.tboxes + (std::size_t)p.offsets[b] * 4;
+    const int* lab = p.labels + p.first(b);
+    const float* T = p.tboxes + (std::size_t)p.first(b) * 4;
     const double wc = p.cfg.cost_class, wb = p.cfg.cost_bbox, wg = p.cfg.cost_giou;
     const bool log_prob = p.cfg.log_prob;
+    const bool focal = p.cfg.focal;
+    const double fa = p.cfg.focal_alpha, fg = p.cfg.focal_gamma;
     double* H4J_RESTRICT tcx = w.tsoa.data();
     double* H4J_RESTRICT tcy = tcx + M;
     double* H4J_RESTRICT tw = tcy + M;
@@ -72,22 +74,26 @@ void image_cost(const Problem& p, int b, ImageWork& w, float* out, bool keep_row
     const double eps = hd::giou_eps<double>();
     for (int q = 0; q < Q; ++q) {
         const float* row = L + (std::size_t)q * C;
-        float* e = keep_rows ? w.ex.data() + (std::size_t)q * C : w.ex.data();
-        double s;
-        const float m = kern::row_softmax(row, C, e, &s);
-        const double inv_s = 1.0 / s;
-        if (keep_rows || log_prob) {
-            const double lse = (double)m + std::log(s);
-            if (keep_rows) {
-                w.mx[q] = m;
-                w.inv_s[q] = inv_s;
-                w.lse[q] = lse;
+        if (focal) {  // sigmoid per class: no softmax row to keep
+            for (int j = 0; j < M; ++j) cc[j] = hd::focal_cost<double>(row[lab[j]], fa, fg);
+        } else {
+            float* e = keep_rows ? w.ex.data() + (std::size_t)q * C : w.ex.data();
+            double s;
+            const float m = kern::row_softmax(row, C, e, &s);
+            const double inv_s = 1.0 / s;
+            if (keep_rows || log_prob) {
+                const double lse = (double)m + std::log(s);
+                if (keep_rows) {
+                    w.mx[q] = m;
+                    w.inv_s[q] = inv_s;
+                    w.lse[q] = lse;
+                }
+                if (log_prob)
+                    for (int j = 0; j < M; ++j) cc[j] = lse - (double)row[lab[j]];
             }
-            if (log_prob)
-                for (int j = 0; j < M; ++j) cc[j] = lse - (double)row[lab[j]];
+            if (!log_prob)
+                for (int j = 0; j < M; ++j) cc[j] = -((double)e[lab[j]] * inv_s);
         }
-        if (!log_prob)
-            for (int j = 0; j < M; ++j) cc[j] = -((double)e[lab[j]] * inv_s);
 
         const float* pb = P + (std::size_t)q * 4;
         const hd::Corners<double> pc = hd::to_corners<double>(pb);
@@ -128,14 +134,15 @@ void image_cost(const Problem& p, int b, ImageWork& w, float* out, bool keep_row
 // the exact matching of a DETR-like Q x M block ~2 ns * Q * M (short augmenting paths), plus a
 // cubic term for harder blocks.
 double estimate_work(const Problem& p, bool cost, bool match, bool loss) {
-    const double T = (double)p.offsets[p.B];
+    double T = 0;  // targets summed over the items
+    for (int b = 0; b < p.B; ++b) T += p.M(b);
     const double BQ = (double)p.B * p.Q;
     double w = 0;
     if (cost) w += BQ * (0.9 * p.C + 10.0) + (double)p.Q * T * 1.5;
     if (loss) w += BQ * (0.9 * p.C + 10.0);
     if (match) {
         for (int b = 0; b < p.B; ++b) {
-            const double M = p.offsets[b + 1] - p.offsets[b];
+            const double M = p.M(b);
             const double lo = M < p.Q ? M : p.Q, hi = M < p.Q ? p.Q : M;
             w += lo * hi * (2.5 + 0.002 * lo);
         }

@@ -1,53 +1,102 @@
-// hungarian4j — the whole CPU pipeline in one call: per image, the softmax of every row (once,
-// kept for the loss), cost block (reusable per-thread workspace), exact matching and loss with
-// gradients, fused so each image's data is touched while it is in cache. Reductions over images
-// in image order.
+// hungarian4j — the whole CPU pipeline in one call, for L decoder layers and G query groups:
+// every (layer, image, group) item gets the softmax of its rows (once, kept for the loss), its
+// cost block (reusable per-thread workspace), exact matching and loss with gradients, fused so
+// that an item's data is touched while it is in cache; all items of all layers go to the pool in
+// one dispatch. Reductions over items in item order, so results never depend on the threads.
 #include <algorithm>
 #include <cstring>
+#include <string>
 
 #include "internal.h"
+
+namespace {
+
+// Checks layer l >= 1's predictions (layer 0 is checked by setup_problem); the message names the
+// layer.
+int validate_layer(int l, int B, int Q, int C, const float* logits, const float* boxes) {
+    using namespace h4j;
+    const std::size_t off = (std::size_t)l * B * Q;
+    const int rc = validate_predictions(B, Q, C, logits + off * C, boxes + off * 4);
+    if (rc == H4J_OK) return rc;
+    const std::string msg = h4j_last_error();
+    return set_error(rc, "layer %d: %s", l, msg.c_str());
+}
+
+}  // namespace
+
+extern "C" int h4j_cpu_forward_layers(int L, int B, int Q, int C, const float* logits,
+                                      const float* boxes, const int* offsets, const int* labels,
+                                      const float* tboxes, const double* cfg, int* assign_out,
+                                      double* matching_cost_out, double* terms_out,
+                                      float* grad_logits, float* grad_boxes) {
+    using namespace h4j;
+    return guarded("h4j_cpu_forward_layers", [&]() -> int {
+        if (L < 1) return set_error(H4J_ERR_INVALID_ARG, "L is %d; must be >= 1", L);
+        if ((long long)L * B * Q > 0x7fffffffLL)
+            return set_error(H4J_ERR_INVALID_ARG, "L*B*Q is %lld; must be < 2^31",
+                             (long long)L * B * Q);
+        Problem p;
+        long long T = 0;
+        if (int rc = setup_problem(B, Q, C, logits, boxes, offsets, labels, tboxes, cfg, &p, &T,
+                                   true))
+            return rc;
+        for (int l = 1; l < L; ++l)
+            if (int rc = validate_layer(l, B, Q, C, logits, boxes)) return rc;
+        if (int rc = require(assign_out, "assign_out")) return rc;
+        if (int rc = require(terms_out, "terms_out")) return rc;
+        if (int rc = validate_grad_pair(grad_logits, grad_boxes)) return rc;
+        const int G = p.G, R = p.Q;  // groups, rows per item
+        const int per_layer = p.B;   // B*G items per layer
+        p.B = L * per_layer;         // every layer's items: layers are contiguous
+        // An exact matching of an item has min(Q/G, M_b) pairs: the normalizer is known up front.
+        long long matched = 0;
+        for (int b = 0; b < B; ++b) matched += (long long)G * std::min(R, offsets[b + 1] - offsets[b]);
+        const LossNorm norm = loss_norm(p, matched, (long long)B * Q - matched);
+        const bool grads = grad_logits != nullptr;
+        std::vector<ImageTerms>& per = terms_scratch(p.B);
+        if (int rc = for_each_image(
+                "h4j_cpu_forward_layers", p.B, estimate_work(p, true, true, true),
+                [&](int i) -> int {
+                    const int M = p.M(i);
+                    ImageWork& w = image_work();
+                    w.ensure(R, C, M, (std::size_t)R * M, M > 0);
+                    int* a = assign_out + (std::size_t)i * R;
+                    double mc = 0.0;
+                    if (M > 0) {
+                        image_cost(p, i, w, w.cost.data(), !p.cfg.focal);
+                        if (int rc = lsap_block(R, M, w.cost.data(), a, &mc)) return rc;
+                    } else {
+                        std::fill(a, a + R, -1);
+                    }
+                    image_loss(p, i, a, w, norm.scales,
+                               grads ? grad_logits + (std::size_t)i * R * C : nullptr,
+                               grads ? grad_boxes + (std::size_t)i * R * 4 : nullptr, &per[i],
+                               M > 0);
+                    per[i].mc = mc;
+                    return H4J_OK;
+                }))
+            return rc;
+        for (int l = 0; l < L; ++l) {
+            const ImageTerms* layer = per.data() + (std::size_t)l * per_layer;
+            finish_terms(p, norm, layer, per_layer, terms_out + (std::size_t)l * H4J_TERMS_LEN);
+            if (matching_cost_out) {
+                for (int b = 0; b < B; ++b) {
+                    double s = 0;
+                    for (int g = 0; g < G; ++g) s += layer[b * G + g].mc;
+                    matching_cost_out[(std::size_t)l * B + b] = s;
+                }
+            }
+        }
+        return H4J_OK;
+    });
+}
 
 extern "C" int h4j_cpu_forward(int B, int Q, int C, const float* logits, const float* boxes,
                                const int* offsets, const int* labels, const float* tboxes,
                                const double* cfg, int* assign_out, double* matching_cost_out,
                                double* terms_out, float* grad_logits, float* grad_boxes) {
-    using namespace h4j;
-    return guarded("h4j_cpu_forward", [&]() -> int {
-        Problem p;
-        long long T = 0;
-        if (int rc = setup_problem(B, Q, C, logits, boxes, offsets, labels, tboxes, cfg, &p, &T))
-            return rc;
-        if (int rc = require(assign_out, "assign_out")) return rc;
-        if (int rc = require(terms_out, "terms_out")) return rc;
-        if (int rc = validate_grad_pair(grad_logits, grad_boxes)) return rc;
-        // An exact matching of image b has min(Q, M_b) pairs: the normalizer is known up front.
-        long long matched = 0;
-        for (int b = 0; b < B; ++b) matched += std::min(Q, offsets[b + 1] - offsets[b]);
-        const LossNorm norm = loss_norm(p, matched, (long long)B * Q - matched);
-        const bool grads = grad_logits != nullptr;
-        std::vector<ImageTerms>& per = terms_scratch(B);
-        if (int rc = for_each_image(
-                "h4j_cpu_forward", B, estimate_work(p, true, true, true), [&](int b) -> int {
-                    const int M = p.M(b);
-                    ImageWork& w = image_work();
-                    w.ensure(Q, C, M, (std::size_t)Q * M, M > 0);
-                    int* a = assign_out + (std::size_t)b * Q;
-                    double mc = 0.0;
-                    if (M > 0) {
-                        image_cost(p, b, w, w.cost.data(), true);
-                        if (int rc = lsap_block(Q, M, w.cost.data(), a, &mc)) return rc;
-                    } else {
-                        std::fill(a, a + Q, -1);
-                    }
-                    if (matching_cost_out) matching_cost_out[b] = mc;
-                    image_loss(p, b, a, w, norm.scales,
-                               grads ? grad_logits + (std::size_t)b * Q * C : nullptr,
-                               grads ? grad_boxes + (std::size_t)b * Q * 4 : nullptr, &per[b],
-                               M > 0);
-                    return H4J_OK;
-                }))
-            return rc;
-        finish_terms(p, norm, per.data(), terms_out);
-        return H4J_OK;
-    });
+    const int rc = h4j_cpu_forward_layers(1, B, Q, C, logits, boxes, offsets, labels, tboxes, cfg,
+                                          assign_out, matching_cost_out, terms_out, grad_logits,
+                                          grad_boxes);
+    return rc;
 }

@@ -55,23 +55,34 @@ struct Config {
     double loss_giou = 2.0;
     double eos_coef = 0.1;
     bool reduction_sum = false;
+    // CONTRACT.md section 3
+    int groups = 1;            // query groups G
+    double num_boxes = 0;      // external normalizer; 0 = max(1, sum_b M_b)
+    bool focal = false;        // sigmoid focal class cost and loss
+    double focal_alpha = 0.25;
+    double focal_gamma = 2.0;
 };
 
-/// Parses and validates cfg (NULL = defaults).
+/// Parses and validates cfg (NULL = defaults), section 1 only: a non-zero extension slot (9..15)
+/// or the focal class cost is an error. For the backends without section 3 (CUDA).
 int parse_config(const double* cfg, Config* out);
+/// Parses and validates cfg (NULL = defaults) with CONTRACT.md section 3's slots.
+int parse_config_ext(const double* cfg, Config* out);
 
-/// B >= 1, Q >= 1, C >= 2 (C < 0 skips the C check, for functions without logits).
-int validate_dims(int B, int Q, int C);
+/// B >= 1, Q >= 1, C >= min_c (2: K real classes plus no-object; 1 for focal; C < 0 skips the
+/// C check, for functions without logits).
+int validate_dims(int B, int Q, int C, int min_c = 2);
 /// offsets[B+1] monotone from 0; on success *T_out = offsets[B].
 int validate_offsets(int B, const int* offsets, long long* T_out);
-/// labels[T] in [0, C-1), tboxes[T*4] finite with w, h >= 0.
+/// labels[T] in [0, C-1), tboxes[T*4] finite with w, h >= 0 (focal: pass C+1 for K = C).
 int validate_targets(long long T, int C, const int* labels, const float* tboxes);
 /// logits[B*Q*C] finite; boxes[B*Q*4] finite with w, h >= 0.
 int validate_predictions(int B, int Q, int C, const float* logits, const float* boxes);
 /// costs[Q*T] finite.
 int validate_costs(int B, int Q, const int* offsets, const float* costs);
-/// assign[B*Q] a matching: entries in [-1, M_b), no target twice in one image.
-int validate_assign(int B, int Q, const int* offsets, const int* assign);
+/// assign[B*Q] a matching: entries in [-1, M_b), no target twice in one image (with G query
+/// groups: in one group of Q/G queries).
+int validate_assign(int B, int Q, const int* offsets, const int* assign, int G = 1);
 /// ptr != NULL, else an INVALID_ARG naming it.
 int require(const void* ptr, const char* name);
 /// grad_logits and grad_boxes both NULL or both non-NULL, else an INVALID_ARG.
@@ -79,8 +90,14 @@ int validate_grad_pair(const float* grad_logits, const float* grad_boxes);
 
 // ---- the problem and its per-image kernels ---------------------------------------------------
 
+/// The batch as a list of independent assignment problems ("items"). Item i is (layer, image,
+/// group) = (i / (nimg*G), (i / G) % nimg, i % G): Q rows (queries of one group) matched against
+/// all targets of its image. Layers and groups are contiguous in the flat layout, so item i's rows
+/// start at row i*Q of logits and boxes. Without layers and groups an item is an image.
 struct Problem {
-    int B = 0, Q = 0, C = 0;
+    int B = 0, Q = 0, C = 0;  // B items of Q rows each, C logits per row
+    int nimg = 0;             // images per layer (the CSR's B); 0: items are the images
+    int G = 1;                // query groups per image
     const float* logits = nullptr;
     const float* boxes = nullptr;
     const int* offsets = nullptr;
@@ -88,9 +105,18 @@ struct Problem {
     const float* tboxes = nullptr;
     Config cfg;
 
-    int M(int b) const { return offsets[b + 1] - offsets[b]; }
-    const float* logits_of(int b) const { return logits + (std::size_t)b * Q * C; }
-    const float* boxes_of(int b) const { return boxes + (std::size_t)b * Q * 4; }
+    int img(int i) const { return G == 1 && (nimg == B || nimg == 0) ? i : (i / G) % nimg; }
+    int M(int i) const { return offsets[img(i) + 1] - offsets[img(i)]; }
+    /// Index of item i's first target in labels / tboxes.
+    int first(int i) const { return offsets[img(i)]; }
+    const float* logits_of(int i) const { return logits + (std::size_t)i * Q * C; }
+    const float* boxes_of(int i) const { return boxes + (std::size_t)i * Q * 4; }
+    /// The normalizer of one layer: (cfg.num_boxes or max(1, sum_b M_b)) * G.
+    double num_boxes() const {
+        const long long T = offsets[nimg > 0 ? nimg : B];
+        const double n = cfg.num_boxes > 0 ? cfg.num_boxes : (T > 1 ? (double)T : 1.0);
+        return n * G;
+    }
 };
 
 /// Reusable per-thread buffers of one image (grow only; no allocation in steady state).
@@ -113,9 +139,10 @@ void image_cost(const Problem& p, int b, ImageWork& w, float* out, bool keep_row
 
 /// Per-image partial sums of the loss.
 struct ImageTerms {
-    double ce_num = 0;  // sum_q w(t) * nll
+    double ce_num = 0;  // sum_q w(t) * nll (focal: sum of FL over the rows' logits)
     double l1 = 0;      // sum over matched of ||p - t||_1
     double giou = 0;    // sum over matched of (1 - giou)
+    double mc = 0;      // matching cost of the item (forward only)
 };
 struct LossScales {
     double ce = 0, bbox = 0, giou = 0;  // d total / d (per-element term)
@@ -124,16 +151,20 @@ struct LossScales {
 /// have_rows the softmax statistics kept by image_cost are used, else each row's are computed.
 void image_loss(const Problem& p, int b, const int* assign_b, ImageWork& w, const LossScales& sc,
                 float* gl, float* gb, ImageTerms* out, bool have_rows);
+/// image_loss for the sigmoid focal loss (focal.cpp): no softmax, no no-object class.
+void image_loss_focal(const Problem& p, int b, const int* assign_b, const LossScales& sc,
+                      float* gl, float* gb, ImageTerms* out);
 /// Global normalizers and gradient scales of the loss for the given numbers of matched and
 /// unmatched predictions (summed over the batch).
 struct LossNorm {
-    double weight_sum = 0;  // sum of w(t)
-    double num_boxes = 1;   // max(1, sum M_b)
+    double weight_sum = 0;  // sum of w(t) (ce loss)
+    double num_boxes = 1;   // Problem::num_boxes()
     LossScales scales;
 };
+/// matched / unmatched: predictions of ONE layer.
 LossNorm loss_norm(const Problem& p, long long matched, long long unmatched);
-/// Combines per-image terms (in image order) into terms_out[5].
-void finish_terms(const Problem& p, const LossNorm& n, const ImageTerms* per_image,
+/// Combines the per-item terms of one layer (`count` items in item order) into terms_out[5].
+void finish_terms(const Problem& p, const LossNorm& n, const ImageTerms* per_image, int count,
                   double* terms_out);
 
 /// This thread's per-image terms buffer of at least B entries (grow only).
@@ -180,9 +211,11 @@ double estimate_work(const Problem& p, bool cost, bool match, bool loss);
 /// The argument checks shared by the entry points that take predictions and targets
 /// (h4j_cpu_cost_blocks, h4j_cpu_loss, h4j_cpu_forward): dims, cfg, offsets, targets and
 /// predictions, in that order. On success fills *p and *T_out = offsets[B].
+/// With the section 3 config (groups, num_boxes, focal): items are (image, group) when
+/// `grouped`, else images (the cost blocks, whose layout does not depend on groups).
 int setup_problem(int B, int Q, int C, const float* logits, const float* boxes,
                   const int* offsets, const int* labels, const float* tboxes, const double* cfg,
-                  Problem* p, long long* T_out);
+                  Problem* p, long long* T_out, bool grouped = false);
 
 /// Runs body(b) -> status for every image b in [0, B), on the pool when `work` (estimate_work)
 /// is worth it. Returns H4J_OK, or the failure of the lowest failing image (a non-OK status from

@@ -18,31 +18,33 @@ namespace h4j {
 
 LossNorm loss_norm(const Problem& p, long long matched, long long unmatched) {
     LossNorm n;
+    // focal: loss_ce is normalized like the box terms (there is no class weight)
     n.weight_sum = (double)matched + p.cfg.eos_coef * (double)unmatched;
-    const long long T = p.offsets[p.B];
-    n.num_boxes = T > 1 ? (double)T : 1.0;
+    n.num_boxes = p.num_boxes();
     if (p.cfg.reduction_sum) {
         n.scales.ce = p.cfg.loss_ce;
         n.scales.bbox = p.cfg.loss_bbox;
         n.scales.giou = p.cfg.loss_giou;
     } else {
-        n.scales.ce = n.weight_sum > 0 ? p.cfg.loss_ce / n.weight_sum : 0.0;
+        n.scales.ce = p.cfg.focal ? p.cfg.loss_ce / n.num_boxes
+                      : n.weight_sum > 0 ? p.cfg.loss_ce / n.weight_sum
+                                         : 0.0;
         n.scales.bbox = p.cfg.loss_bbox / n.num_boxes;
         n.scales.giou = p.cfg.loss_giou / n.num_boxes;
     }
     return n;
 }
 
-void finish_terms(const Problem& p, const LossNorm& n, const ImageTerms* per_image,
+void finish_terms(const Problem& p, const LossNorm& n, const ImageTerms* per_image, int count,
                   double* terms_out) {
     double ce = 0, l1 = 0, gi = 0;
-    for (int b = 0; b < p.B; ++b) {
+    for (int b = 0; b < count; ++b) {
         ce += per_image[b].ce_num;
         l1 += per_image[b].l1;
         gi += per_image[b].giou;
     }
     if (!p.cfg.reduction_sum) {
-        ce = n.weight_sum > 0 ? ce / n.weight_sum : 0.0;
+        ce = p.cfg.focal ? ce / n.num_boxes : n.weight_sum > 0 ? ce / n.weight_sum : 0.0;
         l1 /= n.num_boxes;
         gi /= n.num_boxes;
     }
@@ -59,11 +61,15 @@ void finish_terms(const Problem& p, const LossNorm& n, const ImageTerms* per_ima
 H4J_CPU_CLONES
 void image_loss(const Problem& p, int b, const int* assign_b, ImageWork& w, const LossScales& sc,
                 float* gl, float* gb, ImageTerms* out, bool have_rows) {
+    if (p.cfg.focal) {
+        image_loss_focal(p, b, assign_b, sc, gl, gb, out);
+        return;
+    }
     const int Q = p.Q, C = p.C, K = C - 1;
     const float* L = p.logits_of(b);
     const float* P = p.boxes_of(b);
-    const int* lab = p.labels + p.offsets[b];
-    const float* T = p.tboxes + (std::size_t)p.offsets[b] * 4;
+    const int* lab = p.labels + p.first(b);
+    const float* T = p.tboxes + (std::size_t)p.first(b) * 4;
     const double eos = p.cfg.eos_coef;
     ImageTerms acc;
     for (int q = 0; q < Q; ++q) {
@@ -137,9 +143,10 @@ extern "C" int h4j_cpu_loss(int B, int Q, int C, const float* logits, const floa
     return guarded("h4j_cpu_loss", [&]() -> int {
         Problem p;
         long long T = 0;
-        if (int rc = setup_problem(B, Q, C, logits, boxes, offsets, labels, tboxes, cfg, &p, &T))
+        if (int rc = setup_problem(B, Q, C, logits, boxes, offsets, labels, tboxes, cfg, &p, &T,
+                                   true))
             return rc;
-        if (int rc = validate_assign(B, Q, offsets, assign)) return rc;
+        if (int rc = validate_assign(B, Q, offsets, assign, p.G)) return rc;
         if (int rc = require(terms_out, "terms_out")) return rc;
         if (int rc = validate_grad_pair(grad_logits, grad_boxes)) return rc;
         long long matched = 0;
@@ -147,19 +154,21 @@ extern "C" int h4j_cpu_loss(int B, int Q, int C, const float* logits, const floa
         for (std::size_t i = 0; i < BQ; ++i) matched += assign[i] >= 0;
         const LossNorm norm = loss_norm(p, matched, (long long)BQ - matched);
         const bool grads = grad_logits != nullptr;
-        std::vector<ImageTerms>& per = terms_scratch(B);
+        // items are (image, group): p.B = B*G items of p.Q = Q/G rows
+        const int n = p.B, R = p.Q;
+        std::vector<ImageTerms>& per = terms_scratch(n);
         if (int rc = for_each_image(
-                "h4j_cpu_loss", B, estimate_work(p, false, false, true), [&](int b) {
+                "h4j_cpu_loss", n, estimate_work(p, false, false, true), [&](int b) {
                     ImageWork& w = image_work();
-                    w.ensure(Q, C, 0, 0, false);
-                    image_loss(p, b, assign + (std::size_t)b * Q, w, norm.scales,
-                               grads ? grad_logits + (std::size_t)b * Q * C : nullptr,
-                               grads ? grad_boxes + (std::size_t)b * Q * 4 : nullptr, &per[b],
+                    w.ensure(R, C, 0, 0, false);
+                    image_loss(p, b, assign + (std::size_t)b * R, w, norm.scales,
+                               grads ? grad_logits + (std::size_t)b * R * C : nullptr,
+                               grads ? grad_boxes + (std::size_t)b * R * 4 : nullptr, &per[b],
                                false);
                     return H4J_OK;
                 }))
             return rc;
-        finish_terms(p, norm, per.data(), terms_out);
+        finish_terms(p, norm, per.data(), n, terms_out);
         return H4J_OK;
     });
 }

@@ -22,14 +22,22 @@ int validate_grad_pair(const float* grad_logits, const float* grad_boxes) {
 
 int setup_problem(int B, int Q, int C, const float* logits, const float* boxes,
                   const int* offsets, const int* labels, const float* tboxes, const double* cfg,
-                  Problem* p, long long* T_out) {
-    if (int rc = validate_dims(B, Q, C)) return rc;
-    if (int rc = parse_config(cfg, &p->cfg)) return rc;
+                  Problem* p, long long* T_out, bool grouped) {
+    if (int rc = parse_config_ext(cfg, &p->cfg)) return rc;
+    const bool focal = p->cfg.focal;
+    if (int rc = validate_dims(B, Q, C, focal ? 1 : 2)) return rc;
+    const int G = p->cfg.groups;
+    if (Q % G != 0)
+        return set_error(H4J_ERR_INVALID_ARG,
+                         "cfg[%d] (groups) is %d; must divide Q = %d (query groups of equal size)",
+                         H4J_CFG_GROUPS, G, Q);
     if (int rc = validate_offsets(B, offsets, T_out)) return rc;
-    if (int rc = validate_targets(*T_out, C, labels, tboxes)) return rc;
+    if (int rc = validate_targets(*T_out, focal ? C + 1 : C, labels, tboxes)) return rc;
     if (int rc = validate_predictions(B, Q, C, logits, boxes)) return rc;
-    p->B = B;
-    p->Q = Q;
+    p->G = grouped ? G : 1;
+    p->nimg = B;
+    p->B = B * p->G;
+    p->Q = Q / p->G;
     p->C = C;
     p->logits = logits;
     p->boxes = boxes;
@@ -39,46 +47,78 @@ int setup_problem(int B, int Q, int C, const float* logits, const float* boxes,
     return H4J_OK;
 }
 
-int parse_config(const double* cfg, Config* out) {
+namespace {
+
+const char* const kCfgNames[H4J_CFG_LEN] = {
+    "cost_class", "cost_bbox",   "cost_giou",   "class_cost", "loss_ce_weight", "loss_bbox_weight",
+    "loss_giou_weight", "eos_coef", "reduction", "groups",   "num_boxes",      "loss_class",
+    "focal_alpha", "focal_gamma", "reserved",  "reserved"};
+
+int bad_cfg(int i, double v, const char* rule) {
+    char buf[48];
+    return set_error(H4J_ERR_INVALID_ARG, "cfg[%d] (%s) is %s; %s", i, kCfgNames[i],
+                     fmt_double(v, buf, sizeof buf), rule);
+}
+
+// Section 1's slots; `ext` allows section 3's (slots 9..13 and the focal class cost).
+int parse_config_impl(const double* cfg, Config* out, bool ext) {
     Config c;
     if (cfg == nullptr) {
         *out = c;
         return H4J_OK;
     }
-    static const char* const names[H4J_CFG_LEN] = {
-        "cost_class", "cost_bbox", "cost_giou", "class_cost", "loss_ce_weight",
-        "loss_bbox_weight", "loss_giou_weight", "eos_coef", "reduction", "reserved",
-        "reserved", "reserved", "reserved", "reserved", "reserved", "reserved"};
     char buf[48];
     for (int i = 0; i < H4J_CFG_LEN; ++i) {
         if (!std::isfinite(cfg[i]))
             return set_error(H4J_ERR_NON_FINITE, "cfg[%d] (%s) is %s; must be finite", i,
-                             names[i], fmt_double(cfg[i], buf, sizeof buf));
+                             kCfgNames[i], fmt_double(cfg[i], buf, sizeof buf));
     }
     const int weights[] = {H4J_CFG_COST_CLASS, H4J_CFG_COST_BBOX, H4J_CFG_COST_GIOU,
                            H4J_CFG_LOSS_CE,    H4J_CFG_LOSS_BBOX, H4J_CFG_LOSS_GIOU,
                            H4J_CFG_EOS_COEF};
     for (int i : weights) {
-        if (cfg[i] < 0)
-            return set_error(H4J_ERR_INVALID_ARG, "cfg[%d] (%s) is %s; must be >= 0", i,
-                             names[i], fmt_double(cfg[i], buf, sizeof buf));
+        if (cfg[i] < 0) return bad_cfg(i, cfg[i], "must be >= 0");
     }
     const double cc = cfg[H4J_CFG_CLASS_COST];
-    if (cc != H4J_CLASS_COST_PROB && cc != H4J_CLASS_COST_LOG_PROB)
-        return set_error(H4J_ERR_INVALID_ARG,
-                         "cfg[%d] (class_cost) is %s; must be 0 (prob) or 1 (log_prob)",
-                         H4J_CFG_CLASS_COST, fmt_double(cc, buf, sizeof buf));
+    if (cc != H4J_CLASS_COST_PROB && cc != H4J_CLASS_COST_LOG_PROB &&
+        !(ext && cc == H4J_CLASS_COST_FOCAL))
+        return bad_cfg(H4J_CFG_CLASS_COST, cc,
+                       ext ? "must be 0 (prob), 1 (log_prob) or 2 (focal)"
+                           : "must be 0 (prob) or 1 (log_prob) on this backend");
     const double red = cfg[H4J_CFG_REDUCTION];
     if (red != H4J_REDUCTION_DETR && red != H4J_REDUCTION_SUM)
-        return set_error(H4J_ERR_INVALID_ARG,
-                         "cfg[%d] (reduction) is %s; must be 0 (detr) or 1 (sum)",
-                         H4J_CFG_REDUCTION, fmt_double(red, buf, sizeof buf));
-    for (int i = H4J_CFG_REDUCTION + 1; i < H4J_CFG_LEN; ++i) {
+        return bad_cfg(H4J_CFG_REDUCTION, red, "must be 0 (detr) or 1 (sum)");
+    const int first_reserved = ext ? H4J_CFG_FOCAL_GAMMA + 1 : H4J_CFG_REDUCTION + 1;
+    for (int i = first_reserved; i < H4J_CFG_LEN; ++i) {
         if (cfg[i] != 0)
             return set_error(H4J_ERR_INVALID_ARG,
-                             "cfg[%d] is %s; reserved for an extension this library version "
-                             "(%d) does not implement, must be 0",
-                             i, fmt_double(cfg[i], buf, sizeof buf), H4J_VERSION);
+                             "cfg[%d] (%s) is %s; %s, must be 0", i, kCfgNames[i],
+                             fmt_double(cfg[i], buf, sizeof buf),
+                             ext ? "reserved for an extension this library version does not "
+                                   "implement"
+                                 : "CONTRACT.md section 3 is not implemented on this backend");
+    }
+    if (ext) {
+        const double g = cfg[H4J_CFG_GROUPS];
+        if (g < 0 || g != std::floor(g) || g > 1 << 30)
+            return bad_cfg(H4J_CFG_GROUPS, g, "must be an integer >= 1 (0 also means 1)");
+        c.groups = g < 1 ? 1 : (int)g;
+        const double nb = cfg[H4J_CFG_NUM_BOXES];
+        if (nb < 0) return bad_cfg(H4J_CFG_NUM_BOXES, nb, "must be > 0 (or 0 for max(1, sum M_b))");
+        c.num_boxes = nb;
+        const double lc = cfg[H4J_CFG_LOSS_CLASS];
+        if (lc != H4J_LOSS_CLASS_CE && lc != H4J_LOSS_CLASS_FOCAL)
+            return bad_cfg(H4J_CFG_LOSS_CLASS, lc, "must be 0 (ce) or 1 (focal)");
+        c.focal = lc == H4J_LOSS_CLASS_FOCAL;
+        if (c.focal != (cc == H4J_CLASS_COST_FOCAL))
+            return bad_cfg(H4J_CFG_CLASS_COST, cc,
+                           c.focal ? "must be 2 (focal) when cfg[11] (loss_class) is 1 (focal)"
+                                   : "2 (focal) needs cfg[11] (loss_class) = 1 (focal)");
+        const double a = cfg[H4J_CFG_FOCAL_ALPHA], gm = cfg[H4J_CFG_FOCAL_GAMMA];
+        if (a < 0 || a > 1) return bad_cfg(H4J_CFG_FOCAL_ALPHA, a, "must be in [0, 1]");
+        if (gm < 0) return bad_cfg(H4J_CFG_FOCAL_GAMMA, gm, "must be >= 0");
+        c.focal_alpha = a;
+        c.focal_gamma = gm;
     }
     c.cost_class = cfg[H4J_CFG_COST_CLASS];
     c.cost_bbox = cfg[H4J_CFG_COST_BBOX];
@@ -93,12 +133,20 @@ int parse_config(const double* cfg, Config* out) {
     return H4J_OK;
 }
 
-int validate_dims(int B, int Q, int C) {
+}  // namespace
+
+int parse_config(const double* cfg, Config* out) { return parse_config_impl(cfg, out, false); }
+
+int parse_config_ext(const double* cfg, Config* out) { return parse_config_impl(cfg, out, true); }
+
+int validate_dims(int B, int Q, int C, int min_c) {
     if (B < 1) return set_error(H4J_ERR_INVALID_ARG, "B is %d; must be >= 1", B);
     if (Q < 1) return set_error(H4J_ERR_INVALID_ARG, "Q is %d; must be >= 1", Q);
-    if (C >= 0 && C < 2)
+    if (C >= 0 && C < min_c)
         return set_error(H4J_ERR_INVALID_ARG,
-                         "C is %d; must be >= 2 (K real classes plus no-object, K >= 1)", C);
+                         min_c == 2 ? "C is %d; must be >= 2 (K real classes plus no-object, K >= 1)"
+                                    : "C is %d; must be >= 1 (K focal classes, K >= 1)",
+                         C);
     // every flat index must fit in 63 bits, and B*Q in an int (assignments are int[B*Q])
     if ((long long)B * Q > 0x7fffffffLL)
         return set_error(H4J_ERR_INVALID_ARG, "B*Q is %lld; must be < 2^31", (long long)B * Q);
@@ -146,15 +194,16 @@ const char* const kSide[4] = {"", "", "width", "height"};
 }  // namespace
 
 int validate_targets(long long T, int C, const int* labels, const float* tboxes) {
+    const int K = C - 1;
     if (T > 0) {
         if (int rc = require(labels, "labels")) return rc;
         if (int rc = require(tboxes, "target_boxes")) return rc;
     }
     char buf[48];
     for (long long t = 0; t < T; ++t) {
-        if (labels[t] < 0 || labels[t] >= C - 1)
+        if (labels[t] < 0 || labels[t] >= K)
             return set_error(H4J_ERR_INVALID_ARG, "labels[%lld] is %d; must be in [0, %d)", t,
-                             labels[t], C - 1);
+                             labels[t], K);
     }
     const std::size_t n = (std::size_t)T * 4;
     if (!all_finite(tboxes, n)) {
@@ -221,15 +270,16 @@ int validate_costs(int B, int Q, const int* offsets, const float* costs) {
                      local / M, local % M, fmt_float(costs[i], buf, sizeof buf));
 }
 
-int validate_assign(int B, int Q, const int* offsets, const int* assign) {
+int validate_assign(int B, int Q, const int* offsets, const int* assign, int G) {
     if (int rc = require(assign, "assign")) return rc;
     thread_local std::vector<int> owner;
+    const int Qg = Q / G;
     for (int b = 0; b < B; ++b) {
         const int M = offsets[b + 1] - offsets[b];
         if ((int)owner.size() < M) owner.resize(M);
-        std::fill(owner.begin(), owner.begin() + M, -1);
         const int* a = assign + (std::size_t)b * Q;
         for (int q = 0; q < Q; ++q) {
+            if (q % Qg == 0) std::fill(owner.begin(), owner.begin() + M, -1);  // a new group
             const int j = a[q];
             if (j < -1 || j >= M)
                 return set_error(H4J_ERR_INVALID_ARG,

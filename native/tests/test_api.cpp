@@ -343,9 +343,36 @@ TEST(bad_inputs_status_and_message) {
         CHECK_EQ(run(b, cfg), H4J_ERR_INVALID_ARG);
         CHECK(last().find("reduction") != std::string::npos);
         defaults(cfg);
-        cfg[9] = 2;
+        cfg[H4J_CFG_GROUPS] = 3;  // does not divide Q = 8
         CHECK_EQ(run(b, cfg), H4J_ERR_INVALID_ARG);
-        CHECK(last().find("cfg[9]") != std::string::npos);
+        CHECK_MSG(last() == "cfg[9] (groups) is 3; must divide Q = 8 (query groups of equal size)", "got '%s'",
+                  last().c_str());
+        defaults(cfg);
+        cfg[H4J_CFG_GROUPS] = 1.5;
+        CHECK_EQ(run(b, cfg), H4J_ERR_INVALID_ARG);
+        CHECK(last().find("cfg[9] (groups)") != std::string::npos);
+        defaults(cfg);
+        cfg[H4J_CFG_NUM_BOXES] = -2;
+        CHECK_EQ(run(b, cfg), H4J_ERR_INVALID_ARG);
+        CHECK(last().find("cfg[10] (num_boxes)") != std::string::npos);
+        defaults(cfg);
+        cfg[H4J_CFG_LOSS_CLASS] = H4J_LOSS_CLASS_FOCAL;  // class_cost stays prob: bad
+        cfg[H4J_CFG_FOCAL_ALPHA] = 0.25;
+        cfg[H4J_CFG_FOCAL_GAMMA] = 2;
+        CHECK_EQ(run(b, cfg), H4J_ERR_INVALID_ARG);
+        CHECK(last().find("cfg[3] (class_cost)") != std::string::npos);
+        cfg[H4J_CFG_CLASS_COST] = H4J_CLASS_COST_FOCAL;
+        cfg[H4J_CFG_FOCAL_ALPHA] = 1.5;
+        CHECK_EQ(run(b, cfg), H4J_ERR_INVALID_ARG);
+        CHECK(last().find("cfg[12] (focal_alpha)") != std::string::npos);
+        cfg[H4J_CFG_FOCAL_ALPHA] = 0.25;
+        cfg[H4J_CFG_FOCAL_GAMMA] = -1;
+        CHECK_EQ(run(b, cfg), H4J_ERR_INVALID_ARG);
+        CHECK(last().find("cfg[13] (focal_gamma)") != std::string::npos);
+        defaults(cfg);
+        cfg[14] = 1;
+        CHECK_EQ(run(b, cfg), H4J_ERR_INVALID_ARG);
+        CHECK(last().find("cfg[14]") != std::string::npos);
     }
     {
         Batch x = b;

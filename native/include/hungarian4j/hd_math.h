@@ -36,6 +36,10 @@ H4J_HD float t_log(float x) { return logf(x); }
 H4J_HD double t_log(double x) { return log(x); }
 H4J_HD float t_abs(float x) { return fabsf(x); }
 H4J_HD double t_abs(double x) { return fabs(x); }
+H4J_HD float t_log1p(float x) { return log1pf(x); }
+H4J_HD double t_log1p(double x) { return log1p(x); }
+H4J_HD float t_pow(float x, float y) { return powf(x, y); }
+H4J_HD double t_pow(double x, double y) { return pow(x, y); }
 
 /// sign with sign(0) = 0 (the subgradient PyTorch's |x| uses).
 template <typename T>
@@ -259,6 +263,51 @@ H4J_HD T ce_grad(const In* logits, int n, int t, T scale, Out* g) {
 template <typename T, typename InP, typename InT>
 H4J_HD T pair_cost(T class_c, const InP* p, const InT* t, T w_class, T w_bbox, T w_giou) {
     return w_class * class_c + w_bbox * l1<T>(p, t) + w_giou * (-giou<T>(p, t));
+}
+
+// ---- sigmoid focal loss (CONTRACT.md section 3: Deformable DETR, DINO, RT-DETR) ----------------
+// Every form below is written with log-sigmoid / softplus so that no log(0) or exp overflow occurs:
+// for |x| up to 80 (and beyond) every value and derivative is finite in float and double.
+
+/// softplus(x) = log(1 + e^x) = -log(sigmoid(-x)), as max(x, 0) + log1p(e^-|x|).
+template <typename T>
+H4J_HD T softplus(T x) { return tmax(x, T(0)) + t_log1p(t_exp(-t_abs(x))); }
+
+/// sigmoid(x) without overflow: e^-|x| is at most 1.
+template <typename T>
+H4J_HD T sigmoid(T x) {
+    const T e = t_exp(-t_abs(x));
+    return x >= T(0) ? T(1) / (T(1) + e) : e / (T(1) + e);
+}
+
+/// u^g for u in [0, 1] and g >= 0, with 0^0 = 1 (torch's pow), so gamma = 0 is plain BCE.
+template <typename T>
+H4J_HD T focal_pow(T u, T g) { return g == T(0) ? T(1) : t_pow(u, g); }
+
+/// Focal class cost of a label's logit x (DINO's matcher): with p = sigmoid(x),
+/// alpha (1-p)^g (-log p) - (1-alpha) p^g (-log(1-p)).
+template <typename T>
+H4J_HD T focal_cost(T x, T alpha, T g) {
+    const T p = sigmoid(x), r = sigmoid(-x);
+    return alpha * focal_pow(r, g) * softplus(-x) - (T(1) - alpha) * focal_pow(p, g) * softplus(x);
+}
+
+/// Sigmoid focal loss FL(x, y) of one logit (torchvision's sigmoid_focal_loss, unreduced), y = 1
+/// for the matched label, 0 elsewhere; *dx receives dFL/dx:
+///   y = 1: alpha r^g softplus(-x),     dFL/dx = -alpha r^g (g p softplus(-x) + r)
+///   y = 0: (1-alpha) p^g softplus(x),  dFL/dx = (1-alpha) p^g (g r softplus(x) + p)
+/// with p = sigmoid(x), r = 1 - p = sigmoid(-x) (computed directly, never as 1 - p).
+template <typename T>
+H4J_HD T focal_loss_grad(T x, bool positive, T alpha, T g, T* dx) {
+    const T p = sigmoid(x), r = sigmoid(-x);
+    if (positive) {
+        const T w = alpha * focal_pow(r, g), sp = softplus(-x);
+        *dx = -w * (g * p * sp + r);
+        return w * sp;
+    }
+    const T w = (T(1) - alpha) * focal_pow(p, g), sp = softplus(x);
+    *dx = w * (g * r * sp + p);
+    return w * sp;
 }
 
 }  // namespace hd

@@ -1,7 +1,9 @@
 /*
  * hungarian4j — C API of the native library (C++ CPU backend, optional CUDA backend).
  *
- * The DETR Hungarian matching and SetCriterion loss of CONTRACT.md section 1.
+ * The DETR Hungarian matching and SetCriterion loss of CONTRACT.md section 1, and the DETR-family
+ * extensions of section 3 (aux decoder layers, query groups, external normalizer, focal loss) on
+ * the CPU backend.
  *
  * Conventions of every function:
  *  - plain pointers and ints; every function returns an int status (H4J_OK = 0 on success);
@@ -50,20 +52,29 @@ enum h4j_cfg_index {
     H4J_CFG_COST_CLASS = 0,  /* default 1 */
     H4J_CFG_COST_BBOX = 1,   /* default 5 */
     H4J_CFG_COST_GIOU = 2,   /* default 2 */
-    H4J_CFG_CLASS_COST = 3,  /* H4J_CLASS_COST_PROB (default) or H4J_CLASS_COST_LOG_PROB */
+    H4J_CFG_CLASS_COST = 3,  /* H4J_CLASS_COST_PROB (default), _LOG_PROB, or _FOCAL (with focal loss) */
     H4J_CFG_LOSS_CE = 4,     /* loss_ce_weight, default 1 */
     H4J_CFG_LOSS_BBOX = 5,   /* loss_bbox_weight, default 5 */
     H4J_CFG_LOSS_GIOU = 6,   /* loss_giou_weight, default 2 */
     H4J_CFG_EOS_COEF = 7,    /* default 0.1 */
     H4J_CFG_REDUCTION = 8,   /* H4J_REDUCTION_DETR (default) or H4J_REDUCTION_SUM */
-    /* 9..15 reserved for CONTRACT.md section 3 (groups, num_boxes, focal alpha/gamma, ...).
-       This version rejects any non-zero value there, so that a caller that sets an extension
-       this library does not implement gets an error instead of a silently different loss. */
+    /* CONTRACT.md section 3 (CPU functions; the CUDA functions reject non-zero values here). A
+       zero-filled slot keeps section 1's meaning, so callers of version 1.0.0 are unaffected. */
+    H4J_CFG_GROUPS = 9,       /* query groups G: an integer >= 1 dividing Q; 0 also means 1 */
+    H4J_CFG_NUM_BOXES = 10,   /* external normalizer, finite > 0; 0 = max(1, sum_b M_b) */
+    H4J_CFG_LOSS_CLASS = 11,  /* H4J_LOSS_CLASS_CE (0, default) or H4J_LOSS_CLASS_FOCAL (1) */
+    H4J_CFG_FOCAL_ALPHA = 12, /* focal alpha in [0, 1]; no implicit default: set 0.25 explicitly */
+    H4J_CFG_FOCAL_GAMMA = 13, /* focal gamma, finite >= 0; no implicit default: set 2 explicitly */
+    /* 14..15 reserved: must be 0 (a caller setting an extension this version does not know gets
+       an error instead of a silently different loss). */
     H4J_CFG_LEN = 16
 };
 
 #define H4J_CLASS_COST_PROB 0
 #define H4J_CLASS_COST_LOG_PROB 1
+#define H4J_CLASS_COST_FOCAL 2 /* required with, and only with, H4J_LOSS_CLASS_FOCAL */
+#define H4J_LOSS_CLASS_CE 0
+#define H4J_LOSS_CLASS_FOCAL 1 /* C = K sigmoid logits per query (no no-object), labels in [0, C) */
 #define H4J_REDUCTION_DETR 0
 #define H4J_REDUCTION_SUM 1
 
@@ -90,7 +101,10 @@ int h4j_set_max_threads(int n);
 
 /* ---- CPU backend --------------------------------------------------------------------------- */
 /** Cost blocks of all images: C = cost_class*class_cost + cost_bbox*L1 + cost_giou*(-GIoU),
- *  computed in double, stored as float into cost_out[Q*T]. */
+ *  computed in double, stored as float into cost_out[Q*T]. With G query groups, group g's
+ *  (Q/G) x M_b block is rows [g*Q/G, (g+1)*Q/G) of image b's block: the layout of a batch of B*G
+ *  images of Q/G queries whose targets are repeated per group (offsets'[b*G+g] =
+ *  G*offsets[b] + g*M_b), which is how the matchers below are given grouped problems. */
 int h4j_cpu_cost_blocks(int B, int Q, int C, const float* logits, const float* boxes,
                         const int* offsets, const int* labels, const float* tboxes,
                         const double* cfg, float* cost_out);
@@ -102,10 +116,11 @@ int h4j_cpu_cost_blocks(int B, int Q, int C, const float* logits, const float* b
 int h4j_cpu_match_exact(int B, int Q, const int* offsets, const float* costs, int* assign_out,
                         double* matching_cost_out);
 
-/** DETR SetCriterion loss for a fixed assignment (CONTRACT.md section 1).
- *  terms_out[5] = {ce, bbox, giou, total, num_boxes}. grad_logits[B*Q*C] and grad_boxes[B*Q*4]
- *  receive d total / d input; both may be NULL (no gradients), or both non-NULL.
- *  assign must be a matching: entries in [-1, M_b), no target twice in one image. */
+/** DETR SetCriterion loss for a fixed assignment (CONTRACT.md section 1; section 3's groups,
+ *  num_boxes and focal loss from cfg). terms_out[5] = {ce, bbox, giou, total, num_boxes}.
+ *  grad_logits[B*Q*C] and grad_boxes[B*Q*4] receive d total / d input; both may be NULL (no
+ *  gradients), or both non-NULL. assign must be a matching: entries in [-1, M_b), no target twice
+ *  in one image (with G query groups: in one group). */
 int h4j_cpu_loss(int B, int Q, int C, const float* logits, const float* boxes,
                  const int* offsets, const int* labels, const float* tboxes, const double* cfg,
                  const int* assign, double* terms_out, float* grad_logits, float* grad_boxes);
@@ -116,6 +131,21 @@ int h4j_cpu_forward(int B, int Q, int C, const float* logits, const float* boxes
                     const int* offsets, const int* labels, const float* tboxes,
                     const double* cfg, int* assign_out, double* matching_cost_out,
                     double* terms_out, float* grad_logits, float* grad_boxes);
+
+/** The whole pipeline for L decoder layers in one call (CONTRACT.md section 3): every
+ *  (layer, image, query group) is its own assignment problem, all of them dispatched on the pool
+ *  at once. Layers are contiguous: logits[L*B*Q*C], boxes[L*B*Q*4] (layer 0 first; a stacked
+ *  decoder output can be passed in place); all layers share the targets and cfg (groups, num_boxes,
+ *  focal loss). Outputs per layer, contiguous likewise: assign_out[L*B*Q] (each group matched to
+ *  all of its image's targets: local target in [0, M_b) or -1), matching_cost_out[L*B] (may be
+ *  NULL; image b's sum over its groups), terms_out[L*H4J_TERMS_LEN] (layer l's {ce, bbox, giou,
+ *  total, num_boxes}), grad_logits[L*B*Q*C] and grad_boxes[L*B*Q*4] (both NULL = no gradients;
+ *  layer l's d total_l / d layer l = d (sum of all layers' totals) / d layer l). L >= 1;
+ *  h4j_cpu_forward is this function with L = 1. Errors in layer l's arrays name the layer. */
+int h4j_cpu_forward_layers(int L, int B, int Q, int C, const float* logits, const float* boxes,
+                           const int* offsets, const int* labels, const float* tboxes,
+                           const double* cfg, int* assign_out, double* matching_cost_out,
+                           double* terms_out, float* grad_logits, float* grad_boxes);
 
 /* ---- CUDA backend -------------------------------------------------------------------------- */
 /** 1 when the library was built with CUDA and at least one device is usable, else 0. */

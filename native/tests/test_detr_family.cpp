@@ -1,0 +1,283 @@
+// hungarian4j — CONTRACT.md section 3 through the C API: the focal math against central
+// differences (finite at |logit| up to 100), one call for L layers x G query groups equal to L*G
+// separate section-1 calls, the loss of groups / num_boxes / focal against finite differences,
+// and the layered call's argument checks.
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "harness.h"
+#include "hungarian4j/hd_math.h"
+#include "hungarian4j/hungarian4j.h"
+
+namespace {
+
+struct Batch {
+    int B = 0, Q = 0, C = 0;
+    std::vector<float> logits, boxes, tboxes;  // logits/boxes: L layers contiguous
+    std::vector<int> offsets, labels;
+};
+
+// L layers of B x Q predictions with C logits (K = C - 1 labels, or C when focal).
+Batch make(int L, int B, int Q, int C, const std::vector<int>& Ms, bool focal, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> U(0.0f, 1.0f);
+    std::normal_distribution<float> N(0.0f, 1.0f);
+    Batch b;
+    b.B = B;
+    b.Q = Q;
+    b.C = C;
+    for (int i = 0; i < L * B * Q * C; ++i) b.logits.push_back((focal ? -3.0f : 0.0f) + 2.0f * N(rng));
+    for (int i = 0; i < L * B * Q; ++i) {
+        b.boxes.push_back(0.1f + 0.8f * U(rng));
+        b.boxes.push_back(0.1f + 0.8f * U(rng));
+        b.boxes.push_back(0.05f + 0.4f * U(rng));
+        b.boxes.push_back(0.05f + 0.4f * U(rng));
+    }
+    const int K = focal ? C : C - 1;
+    b.offsets.push_back(0);
+    for (int i = 0; i < B; ++i) {
+        for (int j = 0; j < Ms[i]; ++j) {
+            b.labels.push_back((int)(U(rng) * K) % K);
+            for (int k = 0; k < 2; ++k) b.tboxes.push_back(0.1f + 0.8f * U(rng));
+            for (int k = 0; k < 2; ++k) b.tboxes.push_back(0.05f + 0.4f * U(rng));
+        }
+        b.offsets.push_back(b.offsets.back() + Ms[i]);
+    }
+    return b;
+}
+
+void config(double* cfg, bool focal, int groups, double num_boxes, int reduction) {
+    const double d[H4J_CFG_LEN] = {1, 5, 2, 0, 1, 5, 2, 0.1, 0};
+    std::memcpy(cfg, d, sizeof d);
+    cfg[H4J_CFG_REDUCTION] = reduction;
+    cfg[H4J_CFG_GROUPS] = groups;
+    cfg[H4J_CFG_NUM_BOXES] = num_boxes;
+    if (focal) {
+        cfg[H4J_CFG_LOSS_CLASS] = H4J_LOSS_CLASS_FOCAL;
+        cfg[H4J_CFG_CLASS_COST] = H4J_CLASS_COST_FOCAL;
+        cfg[H4J_CFG_FOCAL_ALPHA] = 0.25;
+        cfg[H4J_CFG_FOCAL_GAMMA] = 2;
+    }
+}
+
+}  // namespace
+
+TEST(focal_math_matches_central_differences_and_stays_finite) {
+    using h4j::hd::focal_loss_grad;
+    const double alphas[] = {0.0, 0.25, 1.0};
+    const double gammas[] = {0.0, 0.5, 2.0, 3.0};
+    const double xs[] = {-80, -30, -9.5, -2.25, -0.3, 0.0, 0.7, 3.5, 12, 40, 80};
+    for (double a : alphas)
+        for (double g : gammas)
+            for (double x : xs)
+                for (int y = 0; y < 2; ++y) {
+                    double d, dp, dm;
+                    const double v = focal_loss_grad<double>(x, y == 1, a, g, &d);
+                    const double h = 1e-5;
+                    const double fd = (focal_loss_grad<double>(x + h, y == 1, a, g, &dp) -
+                                       focal_loss_grad<double>(x - h, y == 1, a, g, &dm)) /
+                                      (2 * h);
+                    CHECK_MSG(std::isfinite(v) && std::isfinite(d), "x %g y %d a %g g %g", x, y, a, g);
+                    CHECK_MSG(std::fabs(fd - d) <= 1e-7 + 1e-5 * std::fabs(d), "x %g y %d a %g g %g: %.12g vs fd %.12g",
+                              x, y, a, g, d, fd);
+                    // the textbook form where it is representable: -log(p) etc.
+                    if (std::fabs(x) <= 30) {
+                        const double p = 1 / (1 + std::exp(-x));
+                        const double ref = y ? a * std::pow(1 - p, g) * -std::log(p)
+                                             : (1 - a) * std::pow(p, g) * -std::log(1 - p);
+                        CHECK_MSG(std::fabs(ref - v) <= 1e-9 + 1e-7 * std::fabs(ref), "x %g: %.12g vs %.12g", x, v, ref);
+                    }
+                    float df;
+                    const float vf = focal_loss_grad<float>((float)x, y == 1, (float)a, (float)g, &df);
+                    CHECK_MSG(std::isfinite(vf) && std::isfinite(df), "float x %g y %d", x, y);
+                    const double c = h4j::hd::focal_cost<double>(x, a, g);
+                    const float cf = h4j::hd::focal_cost<float>((float)x, (float)a, (float)g);
+                    CHECK(std::isfinite(c) && std::isfinite(cf));
+                }
+    // the class cost is the positive minus the negative loss of the same logit
+    double d;
+    const double x = 0.4;
+    CHECK_NEAR(h4j::hd::focal_cost<double>(x, 0.25, 2.0),
+               focal_loss_grad<double>(x, true, 0.25, 2.0, &d) - focal_loss_grad<double>(x, false, 0.25, 2.0, &d),
+               1e-15);
+}
+
+// One call with L = 6 layers and G = 3 query groups against 18 separate section-1 calls, each on
+// one (layer, group) slice: same matchings, same gradients, terms that add up (reduction "sum"
+// makes every term a plain sum; with "detr" the normalizer is max(1, sum M_b) * G).
+TEST(layers_and_groups_equal_separate_calls) {
+    const int L = 6, G = 3, B = 3, Q = 12, Qg = Q / G;
+    for (int focal = 0; focal < 2; ++focal) {
+        const int C = focal ? 5 : 6;
+        Batch b = make(L, B, Q, C, {2, 0, 9}, focal, 21 + focal);
+        for (int red = 0; red < 2; ++red) {
+            double cfg[H4J_CFG_LEN];
+            config(cfg, focal, G, 0, red);
+            std::vector<int> assign(L * B * Q, -9);
+            std::vector<double> mc(L * B, -9), terms(L * H4J_TERMS_LEN, -9);
+            std::vector<float> gl(b.logits.size(), 7.0f), gb(b.boxes.size(), 7.0f);
+            CHECK_EQ(h4j_cpu_forward_layers(L, B, Q, C, b.logits.data(), b.boxes.data(), b.offsets.data(),
+                                            b.labels.data(), b.tboxes.data(), cfg, assign.data(), mc.data(),
+                                            terms.data(), gl.data(), gb.data()),
+                     H4J_OK);
+            double one[H4J_CFG_LEN];
+            config(one, focal, 1, 0, 1);  // section 1 (+ focal), reduction sum
+            for (int l = 0; l < L; ++l) {
+                double sum[3] = {0, 0, 0}, msum[B] = {0, 0, 0};
+                for (int g = 0; g < G; ++g) {
+                    std::vector<float> lg, bx;
+                    for (int i = 0; i < B; ++i) {
+                        const std::size_t row = ((std::size_t)l * B + i) * Q + (std::size_t)g * Qg;
+                        lg.insert(lg.end(), b.logits.begin() + row * C, b.logits.begin() + (row + Qg) * C);
+                        bx.insert(bx.end(), b.boxes.begin() + row * 4, b.boxes.begin() + (row + Qg) * 4);
+                    }
+                    std::vector<int> a(B * Qg);
+                    std::vector<double> m(B);
+                    std::vector<float> sgl(lg.size()), sgb(bx.size());
+                    double t[H4J_TERMS_LEN];
+                    CHECK_EQ(h4j_cpu_forward(B, Qg, C, lg.data(), bx.data(), b.offsets.data(), b.labels.data(),
+                                             b.tboxes.data(), one, a.data(), m.data(), t, sgl.data(), sgb.data()),
+                             H4J_OK);
+                    for (int k = 0; k < 3; ++k) sum[k] += t[k];
+                    for (int i = 0; i < B; ++i) {
+                        msum[i] += m[i];
+                        const std::size_t row = ((std::size_t)l * B + i) * Q + (std::size_t)g * Qg;
+                        for (int q = 0; q < Qg; ++q) {
+                            CHECK_EQ(assign[row + q], a[i * Qg + q]);
+                            if (red == 1) {
+                                for (int c = 0; c < C; ++c)
+                                    CHECK_EQ(gl[(row + q) * C + c], sgl[((std::size_t)i * Qg + q) * C + c]);
+                                for (int k = 0; k < 4; ++k)
+                                    CHECK_EQ(gb[(row + q) * 4 + k], sgb[((std::size_t)i * Qg + q) * 4 + k]);
+                            }
+                        }
+                    }
+                }
+                const double* lt = terms.data() + l * H4J_TERMS_LEN;
+                const double nb = red == 1 ? 1.0 : 11.0 * G;  // max(1, 2 + 0 + 9) * G
+                CHECK_NEAR(lt[H4J_TERM_NUM_BOXES], 11.0 * G, 0);
+                CHECK_NEAR(lt[H4J_TERM_BBOX], sum[1] / nb, 1e-12 * (1 + sum[1]));
+                CHECK_NEAR(lt[H4J_TERM_GIOU], sum[2] / nb, 1e-12 * (1 + sum[2]));
+                if (focal || red == 1) CHECK_NEAR(lt[H4J_TERM_CE], sum[0] / nb, 1e-12 * (1 + sum[0]));
+                CHECK_NEAR(lt[H4J_TERM_TOTAL], lt[0] + 5 * lt[1] + 2 * lt[2], 1e-12 * (1 + lt[3]));
+                for (int i = 0; i < B; ++i) CHECK_NEAR(mc[l * B + i], msum[i], 1e-9 * (1 + std::fabs(msum[i])));
+            }
+        }
+    }
+}
+
+// d total / d inputs of h4j_cpu_loss with groups, an external num_boxes and both loss classes,
+// against central differences of the double terms (h = 2^-10 keeps perturbed inputs exact).
+TEST(grouped_focal_and_num_boxes_gradients_match_finite_differences) {
+    for (int focal = 0; focal < 2; ++focal) {
+        const int C = focal ? 4 : 5, B = 2, Q = 6, G = 2;
+        Batch b = make(1, B, Q, C, {2, 4}, focal, 15 + focal);
+        // per group of 3 queries: image 0 has 2 targets, image 1 has 4 (> 3: every query matched)
+        std::vector<int> assign = {1, -1, 0, 0, 1, -1, /* image 1 */ 3, 0, 2, 1, 2, 0};
+        for (int red = 0; red < 2; ++red) {
+            double cfg[H4J_CFG_LEN];
+            config(cfg, focal, G, 7.5, red);
+            cfg[H4J_CFG_EOS_COEF] = 0.3;
+            if (focal) cfg[H4J_CFG_FOCAL_GAMMA] = 1.5;
+            auto total = [&](const Batch& x) {
+                double t[H4J_TERMS_LEN];
+                CHECK_EQ(h4j_cpu_loss(B, Q, C, x.logits.data(), x.boxes.data(), x.offsets.data(), x.labels.data(),
+                                      x.tboxes.data(), cfg, assign.data(), t, nullptr, nullptr),
+                         H4J_OK);
+                return t[H4J_TERM_TOTAL];
+            };
+            std::vector<float> gl(b.logits.size()), gb(b.boxes.size());
+            double t[H4J_TERMS_LEN];
+            CHECK_EQ(h4j_cpu_loss(B, Q, C, b.logits.data(), b.boxes.data(), b.offsets.data(), b.labels.data(),
+                                  b.tboxes.data(), cfg, assign.data(), t, gl.data(), gb.data()),
+                     H4J_OK);
+            CHECK_NEAR(t[H4J_TERM_NUM_BOXES], 7.5 * G, 0);
+            const float h = 1.0f / 1024;
+            for (std::size_t i = 0; i < b.logits.size(); ++i) {
+                Batch p = b, m = b;
+                p.logits[i] += h;
+                m.logits[i] -= h;
+                const double fd = (total(p) - total(m)) / (2.0 * h);
+                CHECK_MSG(std::fabs(fd - gl[i]) <= 1e-5 + 1e-3 * std::fabs(fd), "focal %d logit %zu: %.9g vs fd %.9g",
+                          focal, i, (double)gl[i], fd);
+            }
+            for (std::size_t i = 0; i < b.boxes.size(); ++i) {
+                Batch p = b, m = b;
+                p.boxes[i] += h;
+                m.boxes[i] -= h;
+                const double fd = (total(p) - total(m)) / (2.0 * h);
+                CHECK_MSG(std::fabs(fd - gb[i]) <= 1e-4 + 1e-3 * std::fabs(fd), "focal %d box %zu: %.9g vs fd %.9g",
+                          focal, i, (double)gb[i], fd);
+            }
+        }
+        // a target twice in one group is not a matching; once per group is
+        std::vector<int> twice = assign;
+        twice[1] = 1;
+        double cfg[H4J_CFG_LEN];
+        config(cfg, focal, G, 0, 0);
+        double t[H4J_TERMS_LEN];
+        CHECK_EQ(h4j_cpu_loss(B, Q, C, b.logits.data(), b.boxes.data(), b.offsets.data(), b.labels.data(),
+                              b.tboxes.data(), cfg, twice.data(), t, nullptr, nullptr),
+                 H4J_ERR_INVALID_ARG);
+        CHECK_MSG(std::string(h4j_last_error()).find("assign[0][1]") == 0, "got '%s'", h4j_last_error());
+    }
+}
+
+TEST(focal_logits_of_80_give_finite_loss_and_gradients) {
+    const int B = 1, Q = 4, C = 3;
+    Batch b = make(1, B, Q, C, {2}, true, 3);
+    const float extreme[] = {80, -80, 80, -80, 80, 80, -80, -80, 0, 80, -80, 35};
+    for (int i = 0; i < Q * C; ++i) b.logits[i] = extreme[i];
+    double cfg[H4J_CFG_LEN];
+    config(cfg, true, 1, 0, 0);
+    std::vector<int> a(Q);
+    std::vector<float> gl(Q * C), gb(Q * 4);
+    double t[H4J_TERMS_LEN];
+    CHECK_EQ(h4j_cpu_forward(B, Q, C, b.logits.data(), b.boxes.data(), b.offsets.data(), b.labels.data(),
+                             b.tboxes.data(), cfg, a.data(), nullptr, t, gl.data(), gb.data()),
+             H4J_OK);
+    for (double x : t) CHECK(std::isfinite(x));
+    for (float x : gl) CHECK(std::isfinite(x));
+    CHECK(t[H4J_TERM_CE] > 0);
+}
+
+TEST(layered_call_checks_its_arguments) {
+    const int L = 3, B = 2, Q = 4, C = 4;
+    Batch b = make(L, B, Q, C, {1, 2}, false, 9);
+    std::vector<int> a(L * B * Q);
+    std::vector<double> t(L * H4J_TERMS_LEN);
+    auto run = [&](int l, const Batch& x, const double* cfg) {
+        return h4j_cpu_forward_layers(l, B, Q, C, x.logits.data(), x.boxes.data(), x.offsets.data(), x.labels.data(),
+                                      x.tboxes.data(), cfg, a.data(), nullptr, t.data(), nullptr, nullptr);
+    };
+    CHECK_EQ(run(L, b, nullptr), H4J_OK);
+    CHECK_EQ(run(0, b, nullptr), H4J_ERR_INVALID_ARG);
+    CHECK_MSG(std::string(h4j_last_error()) == "L is 0; must be >= 1", "got '%s'", h4j_last_error());
+    Batch x = b;
+    x.boxes[((2 * B + 1) * Q + 3) * 4 + 2] = -0.5f;  // layer 2, image 1, query 3, width
+    CHECK_EQ(run(L, x, nullptr), H4J_ERR_INVALID_ARG);
+    CHECK_MSG(std::string(h4j_last_error()) == "layer 2: pred_boxes[1][3][2] is -0.5; width must be >= 0", "got '%s'",
+              h4j_last_error());
+    x = b;
+    x.logits[(1 * B * Q + 2) * C + 1] = NAN;  // layer 1, image 0, query 2
+    CHECK_EQ(run(L, x, nullptr), H4J_ERR_NON_FINITE);
+    CHECK_MSG(std::string(h4j_last_error()) == "layer 1: pred_logits[0][2][1] is nan; must be finite", "got '%s'",
+              h4j_last_error());
+    // focal takes K = C logits: label C - 1 is then a real class; C = 1 is enough
+    double cfg[H4J_CFG_LEN];
+    config(cfg, true, 1, 0, 0);
+    x = b;
+    x.labels[0] = C - 1;
+    CHECK_EQ(run(L, x, cfg), H4J_OK);
+    CHECK_EQ(run(L, x, nullptr), H4J_ERR_INVALID_ARG);  // the no-object index is not a label
+    // the section-1-only parser (CUDA) refuses the extensions by name
+    config(cfg, false, 2, 0, 0);
+    CHECK_EQ(h4j_cuda_cost_blocks_host(B, Q, C, b.logits.data(), b.boxes.data(), b.offsets.data(), b.labels.data(),
+                                       b.tboxes.data(), cfg, nullptr) == H4J_OK,
+             false);
+}
+
+H4J_TEST_MAIN
