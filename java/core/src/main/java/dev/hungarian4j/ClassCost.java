@@ -5,7 +5,12 @@ public enum ClassCost {
     /** {@code -softmax(logits)[label]}: DETR's default. */
     PROB("prob"),
     /** {@code -log_softmax(logits)[label]}. */
-    LOG_PROB("log_prob");
+    LOG_PROB("log_prob"),
+    /**
+     * The focal class cost of CONTRACT.md §3 on sigmoid logits, {@code p = sigmoid(logit[label])}:
+     * {@code α(1−p)^γ(−log p) − (1−α)p^γ(−log(1−p))}; with, and only with, {@link LossClass#FOCAL}.
+     */
+    FOCAL("focal");
 
     private final String jsonName;
 
@@ -16,7 +21,7 @@ public enum ClassCost {
     /**
      * The name used in JSON and on the command line.
      *
-     * @return {@code prob} or {@code log_prob}
+     * @return {@code prob}, {@code log_prob} or {@code focal}
      */
     public String jsonName() {
         return jsonName;
@@ -25,7 +30,7 @@ public enum ClassCost {
     /**
      * Parses a JSON name.
      *
-     * @param name  {@code prob} or {@code log_prob}
+     * @param name  {@code prob}, {@code log_prob} or {@code focal}
      * @param field the field to name in the error message, e.g. {@code config.class_cost}
      * @return the class cost
      * @throws InvalidInputException naming {@code field} when the name is unknown
@@ -36,6 +41,6 @@ public enum ClassCost {
                 return c;
             }
         }
-        throw new InvalidInputException(field, "is \"" + name + "\"; must be \"prob\" or \"log_prob\"");
+        throw new InvalidInputException(field, "is \"" + name + "\"; must be \"prob\", \"log_prob\" or \"focal\"");
     }
 }

@@ -2,9 +2,14 @@ package dev.hungarian4j;
 
 import dev.hungarian4j.spi.ComputeBackend;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The DETR Hungarian loss: matching costs, an optimal matching per image, the loss and its gradients.
- * Thread-safe: one instance can serve many threads.
+ * Thread-safe: one instance can serve many threads. CONTRACT.md §3: a {@link Batch} with aux layers is matched and
+ * lost layer by layer in one call; query groups, an external normalizer and the focal loss come from the
+ * {@link HungarianConfig}.
  *
  * <pre>{@code
  * HungarianLoss loss = HungarianLoss.create(HungarianConfig.DEFAULTS, BackendKind.AUTO);
@@ -112,13 +117,15 @@ public final class HungarianLoss {
      * @throws HungarianException when a native or CUDA backend fails for a reason other than the input
      */
     public float[] costs(Batch batch) {
+        config.check(batch);
         float[] c = new float[batch.queries() * batch.targets().total()];
         backend.costBlocks(config, batch, c);
         return c;
     }
 
     /**
-     * An optimal matching of every image (computes the costs first).
+     * An optimal matching of every image (computes the costs first) of the top layer; with query groups, of every
+     * group (each group matched to all of its image's targets; the cost of an image sums its groups).
      *
      * @param batch the predictions and targets, not null
      * @return the matching; its {@link Matching#report()} is non-null when the auction matcher ran
@@ -127,7 +134,9 @@ public final class HungarianLoss {
      * @throws HungarianException          when a native or CUDA backend fails for a reason other than the input
      */
     public Matching match(Batch batch) {
-        return backend.match(batch, costs(batch), matcher);
+        float[] c = costs(batch);
+        int g = config.groups();
+        return QueryGroups.fold(backend.match(QueryGroups.view(batch, g), c, matcher), batch, g);
     }
 
     /**
@@ -142,19 +151,24 @@ public final class HungarianLoss {
      * @throws HungarianException          when a native or CUDA backend fails for a reason other than the input
      */
     public LossResult compute(Batch batch, boolean gradients) {
+        config.check(batch);
+        if (batch.layers() > 1) {
+            return computeLayers(batch, gradients ? gradientArrays(batch, null, null) : null);
+        }
         float[] gl = gradients ? new float[batch.predictions().logits().length] : null;
         float[] gb = gradients ? new float[batch.predictions().boxes().length] : null;
         ComputeBackend.Forward f = backend.forward(config, batch, matcher, gl, gb);
-        return new LossResult(backend.kind(), f.matching(), f.terms(), ComputeBackend.numBoxes(batch), gl,
-                gb);
+        return new LossResult(backend.kind(), f.matching(), f.terms(), config.normalizer(batch), gl, gb);
     }
 
     /**
-     * As {@link #compute(Batch, boolean) compute(batch, true)}, writing the gradients into caller-owned arrays
-     * (a training loop can reuse them every step instead of allocating two arrays the size of the logits).
+     * As {@link #compute(Batch, boolean) compute(batch, true)}, writing the top layer's gradients into caller-owned
+     * arrays (a training loop can reuse them every step instead of allocating two arrays the size of the logits).
+     * Aux layers' gradients, if the batch has aux layers, are newly allocated: use
+     * {@link #computeInto(Batch, float[][], float[][])} to reuse those too.
      *
      * @param batch      the predictions and targets, not null
-     * @param gradLogits at least B*Q*(K+1) floats, overwritten with {@code d total / d logits}
+     * @param gradLogits at least B*Q*numLogits floats, overwritten with {@code d total / d logits}
      * @param gradBoxes  at least B*Q*4 floats, overwritten with {@code d total / d boxes}
      * @return the result; its {@link LossResult#gradLogits()} and {@link LossResult#gradBoxes()} are these arrays
      * @throws InvalidInputException       naming {@code gradLogits} or {@code gradBoxes} when it is null or too
@@ -164,23 +178,89 @@ public final class HungarianLoss {
      * @throws HungarianException          when a native or CUDA backend fails for a reason other than the input
      */
     public LossResult computeInto(Batch batch, float[] gradLogits, float[] gradBoxes) {
-        int nl = batch.predictions().logits().length;
-        int nb = batch.predictions().boxes().length;
-        if (gradLogits == null || gradLogits.length < nl) {
-            throw new InvalidInputException("gradLogits", "has " + (gradLogits == null ? "null" : gradLogits.length)
-                    + " elements; needs at least " + nl);
-        }
-        if (gradBoxes == null || gradBoxes.length < nb) {
-            throw new InvalidInputException("gradBoxes", "has " + (gradBoxes == null ? "null" : gradBoxes.length)
-                    + " elements; needs at least " + nb);
+        checkGradient(batch, "gradLogits", gradLogits, "gradBoxes", gradBoxes);
+        config.check(batch);
+        if (batch.layers() > 1) {
+            return computeLayers(batch, gradientArrays(batch, gradLogits, gradBoxes));
         }
         ComputeBackend.Forward f = backend.forward(config, batch, matcher, gradLogits, gradBoxes);
-        return new LossResult(backend.kind(), f.matching(), f.terms(), ComputeBackend.numBoxes(batch),
+        return new LossResult(backend.kind(), f.matching(), f.terms(), config.normalizer(batch),
                 gradLogits, gradBoxes);
     }
 
     /**
-     * The loss of a given matching (for example one computed elsewhere); gradients when asked.
+     * The whole pipeline for every decoder layer, writing the gradients of {@code total_all_layers} into
+     * caller-owned arrays, one pair per layer: a training loop reuses them every step. On the native backend all
+     * layers go through one native call.
+     *
+     * @param batch      the predictions (top layer and aux layers) and targets, not null
+     * @param gradLogits {@link Batch#layers()} arrays (index 0 the top layer, {@code 1 + i} aux layer {@code i}), each
+     *                   at least B*Q*numLogits floats, overwritten
+     * @param gradBoxes  {@link Batch#layers()} arrays of at least B*Q*4 floats, overwritten
+     * @return the result; its gradient arrays are these arrays
+     * @throws InvalidInputException       naming {@code gradLogits[l]} or {@code gradBoxes[l]} when an array is
+     *                                     missing or too short
+     * @throws BackendUnavailableException when the auction matcher was asked for on the jvm backend and the native
+     *                                     library did not load
+     * @throws HungarianException          when a native or CUDA backend fails for a reason other than the input
+     */
+    public LossResult computeInto(Batch batch, float[][] gradLogits, float[][] gradBoxes) {
+        int layers = batch.layers();
+        if (gradLogits == null || gradLogits.length < layers) {
+            throw new InvalidInputException("gradLogits", "has " + (gradLogits == null ? "null" : gradLogits.length)
+                    + " arrays; needs one per layer, " + layers);
+        }
+        if (gradBoxes == null || gradBoxes.length < layers) {
+            throw new InvalidInputException("gradBoxes", "has " + (gradBoxes == null ? "null" : gradBoxes.length)
+                    + " arrays; needs one per layer, " + layers);
+        }
+        for (int l = 0; l < layers; l++) {
+            checkGradient(batch, "gradLogits[" + l + "]", gradLogits[l], "gradBoxes[" + l + "]", gradBoxes[l]);
+        }
+        config.check(batch);
+        return computeLayers(batch, new float[][][] {gradLogits, gradBoxes});
+    }
+
+    private static void checkGradient(Batch batch, String nameL, float[] gl, String nameB, float[] gb) {
+        int nl = batch.predictions().logits().length;
+        int nb = batch.predictions().boxes().length;
+        if (gl == null || gl.length < nl) {
+            throw new InvalidInputException(nameL, "has " + (gl == null ? "null" : gl.length)
+                    + " elements; needs at least " + nl);
+        }
+        if (gb == null || gb.length < nb) {
+            throw new InvalidInputException(nameB, "has " + (gb == null ? "null" : gb.length)
+                    + " elements; needs at least " + nb);
+        }
+    }
+
+    /** One pair of gradient arrays per layer: the given top-layer ones (when non-null), new ones elsewhere. */
+    private static float[][][] gradientArrays(Batch batch, float[] topLogits, float[] topBoxes) {
+        int layers = batch.layers();
+        float[][] gl = new float[layers][];
+        float[][] gb = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            gl[l] = l == 0 && topLogits != null ? topLogits : new float[batch.predictions().logits().length];
+            gb[l] = l == 0 && topBoxes != null ? topBoxes : new float[batch.predictions().boxes().length];
+        }
+        return new float[][][] {gl, gb};
+    }
+
+    private LossResult computeLayers(Batch batch, float[][][] grads) {
+        float[][] gl = grads == null ? null : grads[0];
+        float[][] gb = grads == null ? null : grads[1];
+        List<ComputeBackend.Forward> f = backend.forwardLayers(config, batch, matcher, gl, gb);
+        List<LayerResult> aux = new ArrayList<>(batch.layers() - 1);
+        for (int l = 1; l < batch.layers(); l++) {
+            aux.add(new LayerResult(f.get(l).matching(), f.get(l).terms(), gl == null ? null : gl[l],
+                    gb == null ? null : gb[l]));
+        }
+        return new LossResult(backend.kind(), f.get(0).matching(), f.get(0).terms(),
+                config.normalizer(batch), gl == null ? null : gl[0], gb == null ? null : gb[0], aux);
+    }
+
+    /**
+     * The loss of a given matching (for example one computed elsewhere) for the top layer; gradients when asked.
      *
      * @param batch     the predictions and targets, not null
      * @param matching  a matching of this batch ({@code B*Q} assignment entries, each -1 or in {@code [0, M_b)}),
@@ -194,9 +274,10 @@ public final class HungarianLoss {
      * @throws HungarianException       when a native or CUDA backend fails for a reason other than the input
      */
     public LossResult loss(Batch batch, Matching matching, boolean gradients) {
+        config.check(batch);
         float[] gl = gradients ? new float[batch.predictions().logits().length] : null;
         float[] gb = gradients ? new float[batch.predictions().boxes().length] : null;
         LossTerms terms = backend.loss(config, batch, matching.assignment(), gl, gb);
-        return new LossResult(backend.kind(), matching, terms, ComputeBackend.numBoxes(batch), gl, gb);
+        return new LossResult(backend.kind(), matching, terms, config.normalizer(batch), gl, gb);
     }
 }

@@ -1,8 +1,11 @@
 package dev.hungarian4j;
 
+import java.util.List;
+
 /**
  * Everything one loss call returns: the matching, the loss terms, the normalizer and, when asked for, the
- * gradients of {@code total} with respect to the predictions (matching held fixed).
+ * gradients of {@code total} with respect to the predictions (matching held fixed); with auxiliary decoder layers
+ * (CONTRACT.md §3) also each aux layer's {@link LayerResult} and {@code total_all_layers}.
  */
 public final class LossResult {
     private final BackendKind backend;
@@ -11,6 +14,7 @@ public final class LossResult {
     private final double numBoxes;
     private final float[] gradLogits;
     private final float[] gradBoxes;
+    private final List<LayerResult> aux;
 
     /**
      * Holds the parts of a result; nothing is copied.
@@ -18,12 +22,29 @@ public final class LossResult {
      * @param backend    the backend that computed it: {@code JVM}, {@code NATIVE} or {@code CUDA}
      * @param matching   the optimal matching
      * @param loss       the loss terms
-     * @param numBoxes   the normalizer {@code max(1, Σ M_b)}
+     * @param numBoxes   the normalizer ({@link HungarianConfig#normalizer(Batch)})
      * @param gradLogits {@code d total / d logits} (B*Q*(K+1) floats, row-major), or null; kept, not copied
      * @param gradBoxes  {@code d total / d boxes} (B*Q*4 floats, row-major), or null; kept, not copied
      */
     public LossResult(BackendKind backend, Matching matching, LossTerms loss, double numBoxes, float[] gradLogits,
             float[] gradBoxes) {
+        this(backend, matching, loss, numBoxes, gradLogits, gradBoxes, List.of());
+    }
+
+    /**
+     * Holds the parts of a result with auxiliary decoder layers; nothing is copied.
+     *
+     * @param backend    the backend that computed it: {@code JVM}, {@code NATIVE} or {@code CUDA}
+     * @param matching   the top layer's optimal matching
+     * @param loss       the top layer's loss terms
+     * @param numBoxes   the normalizer ({@link HungarianConfig#normalizer(Batch)}), shared by every layer
+     * @param gradLogits {@code d total_all_layers / d logits} of the top layer, or null; kept, not copied
+     * @param gradBoxes  {@code d total_all_layers / d boxes} of the top layer, or null; kept, not copied
+     * @param aux        one result per aux layer, in {@code aux_outputs} order; not null
+     */
+    public LossResult(BackendKind backend, Matching matching, LossTerms loss, double numBoxes, float[] gradLogits,
+            float[] gradBoxes, List<LayerResult> aux) {
+        this.aux = List.copyOf(aux);
         this.backend = backend;
         this.matching = matching;
         this.loss = loss;
@@ -62,7 +83,7 @@ public final class LossResult {
     /**
      * The normalizer used by the {@code detr} reduction (reported in both).
      *
-     * @return {@code max(1, Σ_b M_b)}, whatever the reduction
+     * @return {@code (num_boxes or max(1, Σ_b M_b)) · groups}, whatever the reduction
      */
     public double numBoxes() {
         return numBoxes;
@@ -95,10 +116,32 @@ public final class LossResult {
         return gradBoxes;
     }
 
+    /**
+     * The auxiliary decoder layers' results.
+     *
+     * @return one entry per aux layer in {@code aux_outputs} order (unmodifiable; empty without aux layers)
+     */
+    public List<LayerResult> aux() {
+        return aux;
+    }
+
+    /**
+     * The sum of every layer's total: what a training step back-propagates.
+     *
+     * @return {@code loss().total()} plus every aux layer's total
+     */
+    public double totalAllLayers() {
+        double t = loss.total();
+        for (LayerResult r : aux) {
+            t += r.loss().total();
+        }
+        return t;
+    }
+
     /** A summary for logs: backend, loss terms, normalizer, matched pairs per image, gradients present. */
     @Override
     public String toString() {
         return "LossResult{backend=" + backend.cliName() + ", loss=" + loss + ", numBoxes=" + numBoxes
-                + ", matching=" + matching + ", gradients=" + hasGradients() + "}";
+                + ", matching=" + matching + ", gradients=" + hasGradients() + ", auxLayers=" + aux.size() + "}";
     }
 }

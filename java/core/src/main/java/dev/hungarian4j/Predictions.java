@@ -3,7 +3,9 @@ package dev.hungarian4j;
 /**
  * One decoder layer's predictions for a batch, as flat row-major float32 arrays (the layout every backend
  * shares): {@code logits[B*Q*(K+1)]} with the no-object class last, {@code boxes[B*Q*4]} as
- * {@code (cx, cy, w, h)}. The arrays are referenced, not copied: do not change them during a call.
+ * {@code (cx, cy, w, h)}. The arrays are referenced, not copied: do not change them during a call. With the focal
+ * loss ({@link LossClass#FOCAL}, CONTRACT.md §3) the logits are {@code K} sigmoid logits per query, without the
+ * no-object class: build those with {@link #Predictions(int, int, int, float[], float[], String, LossClass)}.
  */
 public final class Predictions {
     private final int batch;
@@ -11,6 +13,7 @@ public final class Predictions {
     private final int numLogits;
     private final float[] logits;
     private final float[] boxes;
+    private final LossClass lossClass;
 
     /**
      * Wraps and validates the arrays.
@@ -39,15 +42,35 @@ public final class Predictions {
      * @throws InvalidInputException naming the (prefixed) field and indices of the first bad value
      */
     public Predictions(int batch, int queries, int numLogits, float[] logits, float[] boxes, String fieldPrefix) {
+        this(batch, queries, numLogits, logits, boxes, fieldPrefix, LossClass.CE);
+    }
+
+    /**
+     * As {@link #Predictions(int, int, int, float[], float[], String)} for the given classification head: with
+     * {@link LossClass#CE} {@code numLogits} is K+1 (no-object last, K+1 &gt;= 2), with {@link LossClass#FOCAL} it
+     * is K (sigmoid logits, K &gt;= 1).
+     *
+     * @param batch       B &gt;= 1
+     * @param queries     Q &gt;= 1
+     * @param numLogits   logits per query: K+1 &gt;= 2 for {@code CE}, K &gt;= 1 for {@code FOCAL}
+     * @param logits      B*Q*numLogits finite values, row-major; kept, not copied
+     * @param boxes       B*Q*4 finite values {@code (cx, cy, w, h)}, widths and heights &gt;= 0; kept, not copied
+     * @param fieldPrefix prepended to {@code pred_logits} / {@code pred_boxes} in messages; {@code ""} for none
+     * @param lossClass   the classification head the logits feed, not null
+     * @throws InvalidInputException naming the (prefixed) field and indices of the first bad value
+     */
+    public Predictions(int batch, int queries, int numLogits, float[] logits, float[] boxes, String fieldPrefix,
+            LossClass lossClass) {
+        boolean focal = lossClass == LossClass.FOCAL;
         if (batch < 1) {
             throw new InvalidInputException(fieldPrefix + "pred_logits", "has batch size " + batch + "; must be >= 1");
         }
         if (queries < 1) {
             throw new InvalidInputException(fieldPrefix + "pred_logits", "has " + queries + " queries; must be >= 1");
         }
-        if (numLogits < 2) {
-            throw new InvalidInputException(fieldPrefix + "pred_logits",
-                    "has " + numLogits + " logits per query; K+1 must be >= 2");
+        if (numLogits < (focal ? 1 : 2)) {
+            throw new InvalidInputException(fieldPrefix + "pred_logits", "has " + numLogits + " logits per query; "
+                    + (focal ? "K must be >= 1" : "K+1 must be >= 2"));
         }
         long n = (long) batch * queries;
         if (logits == null || logits.length != n * numLogits) {
@@ -73,6 +96,17 @@ public final class Predictions {
         this.numLogits = numLogits;
         this.logits = logits;
         this.boxes = boxes;
+        this.lossClass = lossClass;
+    }
+
+    /** An unchecked view of already validated arrays with other dimensions (query groups as images). */
+    Predictions(Predictions checked, int batch, int queries) {
+        this.batch = batch;
+        this.queries = queries;
+        this.numLogits = checked.numLogits;
+        this.logits = checked.logits;
+        this.boxes = checked.boxes;
+        this.lossClass = checked.lossClass;
     }
 
     /**
@@ -94,9 +128,10 @@ public final class Predictions {
     }
 
     /**
-     * K+1 logits per prediction; index K is the no-object class.
+     * Logits per prediction: K+1 with index K the no-object class ({@link LossClass#CE}), or K sigmoid logits
+     * ({@link LossClass#FOCAL}).
      *
-     * @return K+1 &gt;= 2
+     * @return K+1 &gt;= 2, or K &gt;= 1 for focal
      */
     public int numLogits() {
         return numLogits;
@@ -108,7 +143,16 @@ public final class Predictions {
      * @return K &gt;= 1
      */
     public int numClasses() {
-        return numLogits - 1;
+        return lossClass == LossClass.FOCAL ? numLogits : numLogits - 1;
+    }
+
+    /**
+     * The classification head these logits feed.
+     *
+     * @return {@link LossClass#CE} (with no-object) or {@link LossClass#FOCAL} (sigmoid, no no-object)
+     */
+    public LossClass lossClass() {
+        return lossClass;
     }
 
     /**

@@ -37,7 +37,8 @@ public final class LossCommand implements Callable<Integer> {
         ParsedInput parsed = input.read(ctx);
         HungarianLoss loss = HungarianLoss.create(parsed.config(), kind, matcherKind);
         LossResult r = loss.compute(parsed.batch(), grad);
-        OutputWriter.writeLoss(ctx.out(), r, parsed.batch().queries(), parsed.batch().numLogits());
+        OutputWriter.writeLoss(ctx.out(), r, parsed.batch().queries(), parsed.batch().numLogits(),
+                parsed.auxGiven());
         return ErrorReporter.OK;
     }
 }

@@ -1,11 +1,14 @@
 package dev.hungarian4j.cli;
 
 import dev.hungarian4j.Backends;
+import dev.hungarian4j.Batch;
 import dev.hungarian4j.HungarianLoss;
 import dev.hungarian4j.Matching;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code hungarian4j match --input F}: the optimal matching of every image and its cost, as JSON. */
@@ -32,8 +35,16 @@ public final class MatchCommand implements Callable<Integer> {
         Backends.select(kind); // an unusable requested backend fails before the input is read
         ParsedInput parsed = input.read(ctx);
         HungarianLoss loss = HungarianLoss.create(parsed.config(), kind, matcherKind);
-        Matching m = loss.match(parsed.batch());
-        OutputWriter.writeMatch(ctx.out(), loss.backend().cliName(), m);
+        Batch batch = parsed.batch();
+        Matching m = loss.match(batch);
+        List<Matching> aux = null;
+        if (parsed.auxGiven()) {
+            aux = new ArrayList<>();
+            for (int l = 1; l < batch.layers(); l++) {
+                aux.add(loss.match(batch.layerBatch(l)));
+            }
+        }
+        OutputWriter.writeMatch(ctx.out(), loss.backend().cliName(), m, aux);
         return ErrorReporter.OK;
     }
 }

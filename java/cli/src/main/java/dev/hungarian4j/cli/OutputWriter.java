@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import dev.hungarian4j.LayerResult;
 import dev.hungarian4j.LossResult;
 import dev.hungarian4j.LossTerms;
 import dev.hungarian4j.MatcherReport;
@@ -12,6 +13,7 @@ import dev.hungarian4j.Matching;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * Writes the output JSON of CONTRACT.md section 2 with Jackson's streaming generator (gradients of a large batch
@@ -23,7 +25,10 @@ import java.io.UncheckedIOException;
  *  "matcher_report": [{"outcome": "certified", ...}, ...B],      only when the auction matcher ran
  *  "loss": {"ce", "bbox", "giou", "total"},                       loss only
  *  "num_boxes": 17,                                               loss only
- *  "grad": {"pred_logits": [[[...]]], "pred_boxes": [[[...]]]}}   loss --grad only
+ *  "aux_matches": [[...B], ...L-1], "aux_matching_cost": [...],   with aux_outputs (CONTRACT.md section 3)
+ *  "aux_losses": [{"ce", ...}, ...L-1], "total_all_layers": 5.2,  loss with aux_outputs only
+ *  "grad": {"pred_logits": [[[...]]], "pred_boxes": [[[...]]],     loss --grad only
+ *           "aux": [{"pred_logits", "pred_boxes"}, ...L-1]}}      with aux_outputs
  * </pre>
  * Float32 values (gradients) are printed with {@link Float#toString(float)} digits and double values (costs,
  * loss terms) with {@link Double#toString(double)} digits, so both round-trip. {@code matcher_report} is an
@@ -46,9 +51,25 @@ public final class OutputWriter {
      * @param matching the matching
      */
     public static void writeMatch(OutputStream out, String backend, Matching matching) {
+        writeMatch(out, backend, matching, null);
+    }
+
+    /**
+     * Writes the output of {@code match} with the aux layers' matchings ({@code aux_matches},
+     * {@code aux_matching_cost}).
+     *
+     * @param out      where to write (flushed, not closed)
+     * @param backend  the backend's CLI name
+     * @param matching the top layer's matching
+     * @param aux      the aux layers' matchings in {@code aux_outputs} order, or null when the input had none
+     */
+    public static void writeMatch(OutputStream out, String backend, Matching matching, List<Matching> aux) {
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
             writeMatching(g, backend, matching);
+            if (aux != null) {
+                writeAuxMatchings(g, aux);
+            }
             g.writeEndObject();
             g.writeRaw('\n');
         } catch (IOException e) {
@@ -65,16 +86,26 @@ public final class OutputWriter {
      * @param numLogits K+1, for the gradient shapes
      */
     public static void writeLoss(OutputStream out, LossResult result, int queries, int numLogits) {
+        writeLoss(out, result, queries, numLogits, !result.aux().isEmpty());
+    }
+
+    /**
+     * Writes the output of {@code loss}, with the aux fields of CONTRACT.md section 3 when {@code withAux}.
+     *
+     * @param out       where to write (flushed, not closed)
+     * @param result    the loss result
+     * @param queries   Q, for the gradient shapes
+     * @param numLogits logits per query, for the gradient shapes
+     * @param withAux   whether to write {@code aux_matches}, {@code aux_matching_cost}, {@code aux_losses},
+     *                  {@code total_all_layers} and {@code grad.aux} (true when the input had {@code aux_outputs},
+     *                  even an empty list)
+     */
+    public static void writeLoss(OutputStream out, LossResult result, int queries, int numLogits, boolean withAux) {
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
             writeMatching(g, result.backend().cliName(), result.matching());
-            LossTerms t = result.loss();
-            g.writeObjectFieldStart("loss");
-            g.writeNumberField("ce", t.ce());
-            g.writeNumberField("bbox", t.bbox());
-            g.writeNumberField("giou", t.giou());
-            g.writeNumberField("total", t.total());
-            g.writeEndObject();
+            g.writeFieldName("loss");
+            writeTerms(g, result.loss());
             double nb = result.numBoxes();
             g.writeFieldName("num_boxes");
             if (nb == Math.rint(nb) && Math.abs(nb) < 1e15) {
@@ -82,12 +113,34 @@ public final class OutputWriter {
             } else {
                 g.writeNumber(nb);
             }
+            List<LayerResult> aux = result.aux();
+            if (withAux) {
+                writeAuxMatchings(g, aux.stream().map(LayerResult::matching).toList());
+                g.writeArrayFieldStart("aux_losses");
+                for (LayerResult r : aux) {
+                    writeTerms(g, r.loss());
+                }
+                g.writeEndArray();
+                g.writeNumberField("total_all_layers", result.totalAllLayers());
+            }
             if (result.hasGradients()) {
                 g.writeObjectFieldStart("grad");
                 g.writeFieldName("pred_logits");
                 writeTensor(g, result.gradLogits(), queries, numLogits);
                 g.writeFieldName("pred_boxes");
                 writeTensor(g, result.gradBoxes(), queries, 4);
+                if (withAux) {
+                    g.writeArrayFieldStart("aux");
+                    for (LayerResult r : aux) {
+                        g.writeStartObject();
+                        g.writeFieldName("pred_logits");
+                        writeTensor(g, r.gradLogits(), queries, numLogits);
+                        g.writeFieldName("pred_boxes");
+                        writeTensor(g, r.gradBoxes(), queries, 4);
+                        g.writeEndObject();
+                    }
+                    g.writeEndArray();
+                }
                 g.writeEndObject();
             }
             g.writeEndObject();
@@ -97,9 +150,34 @@ public final class OutputWriter {
         }
     }
 
-    private static void writeMatching(JsonGenerator g, String backend, Matching m) throws IOException {
-        g.writeStringField("backend", backend);
-        g.writeArrayFieldStart("matches");
+    private static void writeTerms(JsonGenerator g, LossTerms t) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("ce", t.ce());
+        g.writeNumberField("bbox", t.bbox());
+        g.writeNumberField("giou", t.giou());
+        g.writeNumberField("total", t.total());
+        g.writeEndObject();
+    }
+
+    private static void writeAuxMatchings(JsonGenerator g, List<Matching> aux) throws IOException {
+        g.writeArrayFieldStart("aux_matches");
+        for (Matching m : aux) {
+            writeMatches(g, m);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("aux_matching_cost");
+        for (Matching m : aux) {
+            g.writeStartArray();
+            for (int b = 0; b < m.batch(); b++) {
+                g.writeNumber(m.cost(b));
+            }
+            g.writeEndArray();
+        }
+        g.writeEndArray();
+    }
+
+    private static void writeMatches(JsonGenerator g, Matching m) throws IOException {
+        g.writeStartArray();
         for (int b = 0; b < m.batch(); b++) {
             g.writeStartObject();
             g.writeFieldName("pred");
@@ -111,6 +189,12 @@ public final class OutputWriter {
             g.writeEndObject();
         }
         g.writeEndArray();
+    }
+
+    private static void writeMatching(JsonGenerator g, String backend, Matching m) throws IOException {
+        g.writeStringField("backend", backend);
+        g.writeFieldName("matches");
+        writeMatches(g, m);
         g.writeArrayFieldStart("matching_cost");
         for (int b = 0; b < m.batch(); b++) {
             g.writeNumber(m.cost(b));

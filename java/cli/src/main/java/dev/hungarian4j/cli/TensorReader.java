@@ -18,7 +18,8 @@ final class TensorReader {
      *
      * @param src      the parser, positioned on the value of {@code field}
      * @param field    the field name for messages
-     * @param exactRow the required row length (4 for boxes), or 0 for "any, but at least 2" (logits: K+1 >= 2)
+     * @param exactRow the required row length (4 for boxes), or 0 for "any, but at least 1" (logits: K+1 >= 2 is
+     *                 checked once the loss class is known, since focal logits have K >= 1)
      */
     static Tensor3 read(JsonSource src, String field, int exactRow) {
         if (src.current() != JsonToken.START_ARRAY) {
@@ -85,9 +86,8 @@ final class TensorReader {
             throw new InvalidInputException(where, "has " + k + (k == 1 ? " value" : " values") + "; expected "
                     + exactRow + " (cx, cy, w, h)");
         }
-        if (exactRow == 0 && k < 2) {
-            throw new InvalidInputException(where, "has " + k + (k == 1 ? " value" : " values")
-                    + "; K+1 must be >= 2 (K classes plus no-object)");
+        if (exactRow == 0 && k < 1) {
+            throw new InvalidInputException(where, "has 0 values; expected at least one logit");
         }
     }
 }

@@ -90,7 +90,7 @@ class BadInputTest {
                         "error: pred_masks is not a known top-level key"),
                 arguments("unknown config key", withConfig("{\"cost_foo\":1}"), "error: config.cost_foo is not a known config key"),
                 arguments("unknown class_cost", withConfig("{\"class_cost\":\"probability\"}"),
-                        "error: config.class_cost is \"probability\"; must be \"prob\" or \"log_prob\""),
+                        "error: config.class_cost is \"probability\"; must be \"prob\", \"log_prob\" or \"focal\""),
                 arguments("unknown reduction", withConfig("{\"reduction\":\"mean\"}"),
                         "error: config.reduction is \"mean\"; must be \"detr\" or \"sum\""),
                 arguments("class_cost not a string", withConfig("{\"class_cost\":1}"),
@@ -128,12 +128,56 @@ class BadInputTest {
                 arguments("pred_logits missing", "{\"pred_boxes\":" + BOXES + ",\"targets\":" + TARGETS + "}",
                         "error: pred_logits is missing"),
                 arguments("pred_logits is null", doc("null", BOXES, TARGETS, ""), "error: pred_logits is null; expected an array"),
-                arguments("aux_outputs not supported yet", doc(LOGITS, BOXES, TARGETS, ",\"aux_outputs\":[]"),
-                        "error: aux_outputs is not supported yet"),
-                arguments("groups not supported yet", withConfig("{\"groups\":2}"), "error: config.groups is not supported yet"),
-                arguments("num_boxes not supported yet", withConfig("{\"num_boxes\":40}"), "error: config.num_boxes is not supported yet"),
-                arguments("focal loss not supported yet", withConfig("{\"loss_class\":\"focal\"}"),
-                        "error: config.loss_class is not supported yet"),
+                // CONTRACT.md section 3
+                arguments("groups does not divide Q", withConfig("{\"groups\":3}"),
+                        "error: config.groups is 3; must divide Q = 2"),
+                arguments("groups 0", withConfig("{\"groups\":0}"), "error: config.groups is 0; must be an integer >= 1"),
+                arguments("groups not a JSON integer", withConfig("{\"groups\":2.0}"),
+                        "error: config.groups is the number 2.0; expected a JSON integer >= 1"),
+                arguments("num_boxes 0", withConfig("{\"num_boxes\":0}"),
+                        "error: config.num_boxes is 0.0; must be finite and > 0"),
+                arguments("num_boxes negative", withConfig("{\"num_boxes\":-4}"),
+                        "error: config.num_boxes is -4.0; must be finite and > 0"),
+                arguments("num_boxes not finite in float32", withConfig("{\"num_boxes\":1e39}"),
+                        "error: config.num_boxes is 1e39; not finite in float32"),
+                arguments("focal loss with the prob class cost", withConfig("{\"loss_class\":\"focal\",\"class_cost\":\"prob\"}"),
+                        "error: config.class_cost is \"prob\"; with loss_class \"focal\" it must be \"focal\""),
+                arguments("focal loss with the log_prob class cost",
+                        withConfig("{\"class_cost\":\"log_prob\",\"loss_class\":\"focal\"}"),
+                        "error: config.class_cost is \"log_prob\"; with loss_class \"focal\" it must be \"focal\""),
+                arguments("focal class cost with the ce loss", withConfig("{\"class_cost\":\"focal\"}"),
+                        "error: config.class_cost is \"focal\"; it needs loss_class \"focal\""),
+                arguments("unknown loss_class", withConfig("{\"loss_class\":\"sigmoid\"}"),
+                        "error: config.loss_class is \"sigmoid\"; must be \"ce\" or \"focal\""),
+                arguments("focal_alpha above 1", withConfig("{\"loss_class\":\"focal\",\"focal_alpha\":1.5}"),
+                        "error: config.focal_alpha is 1.5; must be in [0, 1]"),
+                arguments("focal_alpha below 0 without focal", withConfig("{\"focal_alpha\":-0.1}"),
+                        "error: config.focal_alpha is -0.1; must be in [0, 1]"),
+                arguments("negative focal_gamma", withConfig("{\"loss_class\":\"focal\",\"focal_gamma\":-1}"),
+                        "error: config.focal_gamma is -1.0; must be finite and >= 0"),
+                arguments("focal label out of [0, K)", doc(LOGITS, BOXES,
+                        TARGETS.replace("\"labels\":[1,0]", "\"labels\":[3,0]"), ",\"config\":{\"loss_class\":\"focal\"}"),
+                        "error: targets[1].labels[0] is 3; must be in [0, 3)"),
+                arguments("aux_outputs not a list", doc(LOGITS, BOXES, TARGETS, ",\"aux_outputs\":{}"),
+                        "error: aux_outputs is an object; expected a list"),
+                arguments("aux layer with fewer queries",
+                        doc(LOGITS, BOXES, TARGETS, ",\"aux_outputs\":[{\"pred_logits\":[[[0.1,0.2,0.3]],[[0.7,0.8,0.9]]],"
+                                + "\"pred_boxes\":" + BOXES + "}]"),
+                        "error: aux_outputs[0].pred_logits has shape [2][1][3]; the top-level pred_logits has [2][2][3]"),
+                arguments("aux layer with other boxes", doc(LOGITS, BOXES, TARGETS, ",\"aux_outputs\":[{\"pred_logits\":"
+                        + LOGITS + ",\"pred_boxes\":[[[0.5,0.5,0.2,0.2]],[[0.5,0.5,0.2,0.2]]]}]"),
+                        "error: aux_outputs[0].pred_boxes has shape [2][1][4]"),
+                arguments("unknown key in an aux layer", doc(LOGITS, BOXES, TARGETS, ",\"aux_outputs\":[{\"pred_logits\":"
+                        + LOGITS + ",\"pred_boxes\":" + BOXES + ",\"pred_masks\":[]}]"),
+                        "error: aux_outputs[0].pred_masks is not a known key of an aux layer"),
+                arguments("aux layer without boxes", doc(LOGITS, BOXES, TARGETS, ",\"aux_outputs\":[{\"pred_logits\":"
+                        + LOGITS + "}]"), "error: aux_outputs[0].pred_boxes is missing"),
+                arguments("aux value not finite in float32", doc(LOGITS, BOXES, TARGETS, ",\"aux_outputs\":[{\"pred_logits\":"
+                        + LOGITS.replace("1.2]", "1e39]") + ",\"pred_boxes\":" + BOXES + "}]"),
+                        "error: aux_outputs[0].pred_logits[1][1][2] is 1e39; not finite in float32"),
+                arguments("aux negative width", doc(LOGITS, BOXES, TARGETS, ",\"aux_outputs\":[{\"pred_logits\":"
+                        + LOGITS + ",\"pred_boxes\":" + BOXES.replace("0.3,0.3,0.1,0.1]]]", "0.3,0.3,-0.1,0.1]]]") + "}]"),
+                        "error: aux_outputs[0].pred_boxes[1][1][2] is -0.1"),
                 arguments("very deep nesting in an ignored key",
                         withTargets("[{\"extra\":" + deep + ",\"labels\":[],\"boxes\":[]},{\"labels\":[],\"boxes\":[]}]"),
                         "error: targets[0].extra"),
@@ -163,6 +207,17 @@ class BadInputTest {
         CliRun.Result c = CliRun.withStdin(withConfig("{\"cost_class\":2,\"class_cost\":\"log_prob\","
                 + "\"reduction\":\"sum\",\"eos_coef\":0}"), "loss", "--backend", "jvm", "--input", "-");
         assertEquals(0, c.exit(), c::toString);
+        // the section 3 cases above differ from these valid documents
+        for (String ok : new String[] {withConfig("{\"groups\":2,\"num_boxes\":0.5}"),
+            withConfig("{\"loss_class\":\"focal\",\"focal_alpha\":1,\"focal_gamma\":0}"),
+            withConfig("{\"loss_class\":\"focal\",\"class_cost\":\"focal\"}"),
+            doc("[[[0.1],[0.4]],[[0.7],[1.0]]]", BOXES, TARGETS.replace("[1,0]", "[0,0]"),
+                    ",\"config\":{\"loss_class\":\"focal\"}"),
+            doc(LOGITS, BOXES, TARGETS, ",\"aux_outputs\":[{\"pred_boxes\":" + BOXES + ",\"pred_logits\":" + LOGITS
+                    + "}]")}) {
+            CliRun.Result v = CliRun.withStdin(ok, "loss", "--backend", "jvm", "--input", "-");
+            assertEquals(0, v.exit(), () -> ok + ": " + v);
+        }
     }
 
     @Test

@@ -5,16 +5,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An independent float64 implementation of CONTRACT.md section 1 for test oracles: the cost matrices, the
- * optimal matching cost (Hungarian algorithm with potentials), the loss of a given matching and its gradients by
- * central finite differences. Built from an input JSON tree.
+ * An independent float64 implementation of CONTRACT.md section 1 (and section 3's groups, num_boxes and focal
+ * loss, written from the contract's formulas) for test oracles: the cost matrices, the optimal matching cost
+ * (Hungarian algorithm with potentials), the loss of a given matching and its gradients by central finite
+ * differences. Built from an input JSON tree; {@link #layer} gives an aux layer's problem.
  */
 final class ReferenceProblem {
     final int batch;
     final int queries;
     final int numLogits;
-    final double[] logits;
-    final double[] boxes;
+    double[] logits;
+    double[] boxes;
     final int[][] labels;
     final double[][] tboxes;
     double costClass = 1;
@@ -26,6 +27,11 @@ final class ReferenceProblem {
     double lossGiou = 2;
     double eosCoef = 0.1;
     boolean sumReduction;
+    int groups = 1;
+    double numBoxesGiven;
+    boolean focal;
+    double alpha = 0.25;
+    double gamma = 2;
 
     private ReferenceProblem(Map<String, Object> in) {
         List<Object> pl = JsonTree.arr(in.get("pred_logits"));
@@ -60,7 +66,43 @@ final class ReferenceProblem {
             lossGiou = (double) c.getOrDefault("loss_giou_weight", lossGiou);
             eosCoef = (double) c.getOrDefault("eos_coef", eosCoef);
             sumReduction = "sum".equals(c.getOrDefault("reduction", "detr"));
+            groups = (int) JsonTree.num(c.getOrDefault("groups", 1.0));
+            numBoxesGiven = JsonTree.num(c.getOrDefault("num_boxes", 0.0));
+            focal = "focal".equals(c.getOrDefault("loss_class", "ce"));
+            alpha = JsonTree.num(c.getOrDefault("focal_alpha", alpha));
+            gamma = JsonTree.num(c.getOrDefault("focal_gamma", gamma));
         }
+    }
+
+    /** The problem of aux layer {@code l} of the input ({@code aux_outputs[l]}): same targets and config. */
+    ReferenceProblem layer(Object inputTree, int l) {
+        ReferenceProblem p = new ReferenceProblem(JsonTree.obj(inputTree));
+        Map<String, Object> a = JsonTree.obj(JsonTree.arr(JsonTree.obj(inputTree).get("aux_outputs")).get(l));
+        p.logits = JsonTree.flat3(a.get("pred_logits"));
+        p.boxes = JsonTree.flat3(a.get("pred_boxes"));
+        return p;
+    }
+
+    /** The normalizer of section 3: {@code (num_boxes or max(1, Σ M_b)) · G}. */
+    double normalizer() {
+        return (numBoxesGiven > 0 ? numBoxesGiven : numBoxes()) * groups;
+    }
+
+    /** The minimal matching cost of image b summed over its query groups (each group matched on its own). */
+    double groupedOptimum(int b) {
+        double[][] c = costMatrix(b);
+        int qg = queries / groups;
+        double s = 0;
+        for (int g = 0; g < groups; g++) {
+            s += optimumOf(Arrays.copyOfRange(c, g * qg, (g + 1) * qg), targets(b));
+        }
+        return s;
+    }
+
+    private static double focalTerm(double x, boolean positive, double alpha, double gamma) {
+        double p = 1 / (1 + Math.exp(-x));
+        return positive ? alpha * Math.pow(1 - p, gamma) * -Math.log(p)
+                : (1 - alpha) * Math.pow(p, gamma) * -Math.log(1 - p);
     }
 
     /** The problem of an input JSON tree. */
@@ -91,7 +133,9 @@ final class ReferenceProblem {
             double lse = logSumExp(logits, row * numLogits, numLogits);
             for (int j = 0; j < m; j++) {
                 double lp = logits[row * numLogits + labels[b][j]] - lse;
-                double cls = logProb ? -lp : -Math.exp(lp);
+                double x = logits[row * numLogits + labels[b][j]];
+                double cls = focal ? focalTerm(x, true, alpha, gamma) - focalTerm(x, false, alpha, gamma)
+                        : logProb ? -lp : -Math.exp(lp);
                 double l1 = 0;
                 for (int k = 0; k < 4; k++) {
                     l1 += Math.abs(boxes[row * 4 + k] - tboxes[b][4 * j + k]);
@@ -115,14 +159,18 @@ final class ReferenceProblem {
 
     /** The minimal matching cost of image b (size min(Q, M_b)). */
     double optimum(int b) {
-        double[][] c = costMatrix(b);
-        if (targets(b) == 0) {
+        return optimumOf(costMatrix(b), targets(b));
+    }
+
+    private static double optimumOf(double[][] c, int m) {
+        int queries = c.length;
+        if (m == 0) {
             return 0;
         }
-        if (queries > targets(b)) {
-            double[][] t = new double[targets(b)][queries];
+        if (queries > m) {
+            double[][] t = new double[m][queries];
             for (int q = 0; q < queries; q++) {
-                for (int j = 0; j < targets(b); j++) {
+                for (int j = 0; j < m; j++) {
                     t[j][q] = c[q][j];
                 }
             }
@@ -217,9 +265,15 @@ final class ReferenceProblem {
                 int t = assignment[row];
                 int cls = t < 0 ? k : labels[b][t];
                 double w = t < 0 ? eosCoef : 1;
-                double lse = logSumExp(lg, row * numLogits, numLogits);
-                ceNum += w * (lse - lg[row * numLogits + cls]);
-                ceDen += w;
+                if (focal) {
+                    for (int k2 = 0; k2 < numLogits; k2++) {
+                        ceNum += focalTerm(lg[row * numLogits + k2], t >= 0 && k2 == labels[b][t], alpha, gamma);
+                    }
+                } else {
+                    double lse = logSumExp(lg, row * numLogits, numLogits);
+                    ceNum += w * (lse - lg[row * numLogits + cls]);
+                    ceDen += w;
+                }
                 if (t >= 0) {
                     for (int c = 0; c < 4; c++) {
                         l1 += Math.abs(bx[row * 4 + c] - tboxes[b][4 * t + c]);
@@ -228,8 +282,8 @@ final class ReferenceProblem {
                 }
             }
         }
-        double ce = ceDen == 0 ? 0 : sumReduction ? ceNum : ceNum / ceDen;
-        double nb = sumReduction ? 1 : numBoxes();
+        double nb = sumReduction ? 1 : normalizer();
+        double ce = focal ? ceNum / nb : ceDen == 0 ? 0 : sumReduction ? ceNum : ceNum / ceDen;
         double bbox = l1 / nb;
         double giouLoss = gi / nb;
         return new double[] {ce, bbox, giouLoss, lossCe * ce + lossBbox * bbox + lossGiou * giouLoss};

@@ -42,6 +42,20 @@ final class Vectors {
         }
     }
 
+    /** Names of the CONTRACT.md section 3 cases ({@code ext_*}), sorted; at least the five of the README. */
+    static List<String> section3Cases() {
+        try (Stream<Path> s = Files.list(dir())) {
+            List<String> names = s.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith("ext_") && n.endsWith(".json") && !n.endsWith(".expected.json"))
+                    .map(n -> n.substring(0, n.length() - ".json".length()))
+                    .sorted().collect(Collectors.toList());
+            assertTrue(names.size() >= 5, "expected at least 5 ext_* vectors in " + dir() + ", found " + names);
+            return names;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The input file of a case. */
     static Path input(String name) {
         return dir().resolve(name + ".json");

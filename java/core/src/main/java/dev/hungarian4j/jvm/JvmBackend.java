@@ -6,10 +6,12 @@ import dev.hungarian4j.Batch;
 import dev.hungarian4j.ClassCost;
 import dev.hungarian4j.HungarianConfig;
 import dev.hungarian4j.InvalidInputException;
+import dev.hungarian4j.LossClass;
 import dev.hungarian4j.LossTerms;
 import dev.hungarian4j.Matching;
 import dev.hungarian4j.MatcherKind;
 import dev.hungarian4j.Predictions;
+import dev.hungarian4j.QueryGroups;
 import dev.hungarian4j.Reduction;
 import dev.hungarian4j.Targets;
 import dev.hungarian4j.natives.NativeBackend;
@@ -36,6 +38,12 @@ public final class JvmBackend implements ComputeBackend {
     public void costBlocks(HungarianConfig c, Batch batch, float[] costOut) {
         Predictions p = batch.predictions();
         Targets t = batch.targets();
+        if (c.lossClass() == LossClass.FOCAL) {
+            JvmFocalKernel.costBlocks(p.batch(), p.queries(), p.numLogits(), p.logits(), p.boxes(), t.offsets(),
+                    t.labels(), t.boxes(), c.costClass(), c.costBbox(), c.costGiou(), c.focalAlpha(),
+                    c.focalGamma(), costOut);
+            return;
+        }
         JvmCostKernel.costBlocks(p.batch(), p.queries(), p.numLogits(), p.logits(), p.boxes(), t.offsets(),
                 t.labels(), t.boxes(), c.costClass(), c.costBbox(), c.costGiou(), c.classCost() == ClassCost.LOG_PROB,
                 costOut);
@@ -60,7 +68,8 @@ public final class JvmBackend implements ComputeBackend {
     @Override
     public Forward forward(HungarianConfig c, Batch batch, MatcherKind matcher, float[] gradLogits,
             float[] gradBoxes) {
-        if (matcher != MatcherKind.EXACT) {
+        // JvmForward fuses section 1; groups, num_boxes and the focal loss (CONTRACT.md section 3) run the stages
+        if (matcher != MatcherKind.EXACT || c.usesExtensions()) {
             return ComputeBackend.super.forward(c, batch, matcher, gradLogits, gradBoxes);
         }
         if ((gradLogits == null) != (gradBoxes == null)) { // the SPI's rule, as the native backends enforce it
@@ -85,11 +94,19 @@ public final class JvmBackend implements ComputeBackend {
             throw new InvalidInputException(gradLogits == null ? "grad_logits" : "grad_boxes",
                     "is null while the other gradient array is not; pass both or neither");
         }
-        Predictions p = batch.predictions();
-        Targets t = batch.targets();
-        double[] r = JvmLossKernel.loss(p.batch(), p.queries(), p.numLogits(), p.logits(), p.boxes(), t.offsets(),
-                t.labels(), t.boxes(), c.lossCeWeight(), c.lossBboxWeight(), c.lossGiouWeight(), c.eosCoef(),
-                c.reduction() == Reduction.SUM, assignment, gradLogits, gradBoxes);
+        // query groups: the kernels see B*G images of Q/G queries, normalized by the whole batch's normalizer
+        double normalizer = c.normalizer(batch);
+        Batch v = QueryGroups.view(batch, c.groups());
+        Predictions p = v.predictions();
+        Targets t = v.targets();
+        boolean sum = c.reduction() == Reduction.SUM;
+        double[] r = c.lossClass() == LossClass.FOCAL
+                ? JvmFocalKernel.loss(p.batch(), p.queries(), p.numLogits(), p.logits(), p.boxes(), t.offsets(),
+                        t.labels(), t.boxes(), c.lossCeWeight(), c.lossBboxWeight(), c.lossGiouWeight(),
+                        c.focalAlpha(), c.focalGamma(), sum, normalizer, assignment, gradLogits, gradBoxes)
+                : JvmLossKernel.loss(p.batch(), p.queries(), p.numLogits(), p.logits(), p.boxes(), t.offsets(),
+                        t.labels(), t.boxes(), c.lossCeWeight(), c.lossBboxWeight(), c.lossGiouWeight(), c.eosCoef(),
+                        sum, normalizer, assignment, gradLogits, gradBoxes);
         return new LossTerms(r[0], r[1], r[2], r[3]);
     }
 }

@@ -61,6 +61,41 @@ public final class JvmLossKernel {
             int[] offsets, int[] labels, float[] targetBoxes, double lossCeWeight, double lossBboxWeight,
             double lossGiouWeight, double eosCoef, boolean sumReduction, int[] assignment,
             float[] gradLogits, float[] gradBoxes) {
+        return loss(batch, queries, numLogits, logits, boxes, offsets, labels, targetBoxes, lossCeWeight,
+                lossBboxWeight, lossGiouWeight, eosCoef, sumReduction, 0, assignment, gradLogits, gradBoxes);
+    }
+
+    /**
+     * As {@link #loss(int, int, int, float[], float[], int[], int[], float[], double, double, double, double,
+     * boolean, int[], float[], float[])} with a given normalizer of the box terms (CONTRACT.md §3: an external
+     * {@code num_boxes}, times the query groups when the images here are groups).
+     *
+     * @param batch          number of images {@code B}
+     * @param queries        predictions per image {@code Q}
+     * @param numLogits      {@code K+1}; index {@code K} is no-object
+     * @param logits         {@code B*Q*numLogits} prediction logits
+     * @param boxes          {@code B*Q*4} predicted boxes {@code (cx, cy, w, h)}
+     * @param offsets        CSR offsets of the targets, length {@code B+1}
+     * @param labels         {@code T} target labels in {@code [0, K)}
+     * @param targetBoxes    {@code T*4} target boxes
+     * @param lossCeWeight   weight of {@code ce} in {@code total}
+     * @param lossBboxWeight weight of {@code bbox} in {@code total}
+     * @param lossGiouWeight weight of {@code giou} in {@code total}
+     * @param eosCoef        class weight of no-object
+     * @param sumReduction   {@code true} for {@code "sum"}, {@code false} for {@code "detr"}
+     * @param normalizer     the {@code numBoxes} to use, {@code > 0}; 0 for {@code max(1, sum M_b)}
+     * @param assignment     {@code B*Q} local target index per prediction, or -1 when unmatched
+     * @param gradLogits     {@code null}, or overwritten with {@code d total / d logits}
+     * @param gradBoxes      {@code null}, or overwritten with {@code d total / d boxes}
+     * @return {@code {ce, bbox, giou, total, numBoxes}} (see {@link #CE} and the other indices)
+     * @throws IllegalArgumentException on inconsistent shapes or labels
+     * @throws InvalidInputException    naming {@code assign[b][q]} for an entry that is not -1 or a target of its
+     *                                  image, or a target matched twice
+     */
+    public static double[] loss(int batch, int queries, int numLogits, float[] logits, float[] boxes,
+            int[] offsets, int[] labels, float[] targetBoxes, double lossCeWeight, double lossBboxWeight,
+            double lossGiouWeight, double eosCoef, boolean sumReduction, double normalizer, int[] assignment,
+            float[] gradLogits, float[] gradBoxes) {
         int total = KernelChecks.inputs(batch, queries, numLogits, logits, boxes, offsets, labels, targetBoxes);
         int preds = batch * queries;
         KernelChecks.length("assignment", assignment, preds);
@@ -71,7 +106,7 @@ public final class JvmLossKernel {
         if (gradBoxes != null) {
             KernelChecks.length("gradBoxes", gradBoxes, (long) preds * 4);
         }
-        double numBoxes = Math.max(1, total);
+        double numBoxes = normalizer > 0 ? normalizer : Math.max(1, total);
         // The class weights' sum normalizes every ce gradient, so it is needed before the rows.
         // Counted, then weighted (as the native loss and JvmForward do it, so that all agree to the last bit).
         long matched = 0;
@@ -123,7 +158,7 @@ public final class JvmLossKernel {
     }
 
     /** Same rules and messages as the native loss: each entry -1 or a target of its image, no target twice. */
-    private static void checkAssignment(int batch, int queries, int[] offsets, int[] assignment) {
+    static void checkAssignment(int batch, int queries, int[] offsets, int[] assignment) {
         int maxM = 0;
         for (int b = 0; b < batch; b++) {
             maxM = Math.max(maxM, offsets[b + 1] - offsets[b]);

@@ -1,5 +1,6 @@
 package dev.hungarian4j.natives;
 
+import dev.hungarian4j.Batch;
 import dev.hungarian4j.Predictions;
 import org.bytedeco.javacpp.FloatPointer;
 
@@ -64,6 +65,57 @@ final class ArrayStaging {
     void copyGradients(Predictions p, float[] gradLogits, float[] gradBoxes) {
         copyOut(GRAD_LOGITS, gradLogits, p.logits().length);
         copyOut(GRAD_BOXES, gradBoxes, p.boxes().length);
+    }
+
+    /** Every layer's logits, one after the other (layer 0 first), as h4j_cpu_forward_layers takes them. */
+    FloatPointer layerLogits(Batch batch) {
+        int n = batch.predictions().logits().length;
+        FloatPointer p = ensure(LOGITS, n * batch.layers());
+        FloatBuffer b = buffers[LOGITS];
+        b.clear();
+        for (int l = 0; l < batch.layers(); l++) {
+            b.put(batch.layer(l).logits(), 0, n);
+        }
+        return p;
+    }
+
+    /** Every layer's boxes, one after the other (layer 0 first). */
+    FloatPointer layerBoxes(Batch batch) {
+        int n = batch.predictions().boxes().length;
+        FloatPointer p = ensure(BOXES, n * batch.layers());
+        FloatBuffer b = buffers[BOXES];
+        b.clear();
+        for (int l = 0; l < batch.layers(); l++) {
+            b.put(batch.layer(l).boxes(), 0, n);
+        }
+        return p;
+    }
+
+    /** Room for every layer's logits gradient, or null when {@code grads} is null. */
+    FloatPointer layerGradLogits(Batch batch, float[][] grads) {
+        return grads == null ? null : ensure(GRAD_LOGITS, batch.predictions().logits().length * batch.layers());
+    }
+
+    /** Room for every layer's boxes gradient, or null when {@code grads} is null. */
+    FloatPointer layerGradBoxes(Batch batch, float[][] grads) {
+        return grads == null ? null : ensure(GRAD_BOXES, batch.predictions().boxes().length * batch.layers());
+    }
+
+    /** Copies every layer's gradients written by h4j_cpu_forward_layers into the callers' arrays (null: none). */
+    void copyLayerGradients(Batch batch, float[][] gradLogits, float[][] gradBoxes) {
+        if (gradLogits == null) {
+            return;
+        }
+        int nl = batch.predictions().logits().length;
+        int nb = batch.predictions().boxes().length;
+        FloatBuffer gl = buffers[GRAD_LOGITS];
+        FloatBuffer gb = buffers[GRAD_BOXES];
+        gl.clear();
+        gb.clear();
+        for (int l = 0; l < batch.layers(); l++) {
+            gl.get(gradLogits[l], 0, nl);
+            gb.get(gradBoxes[l], 0, nb);
+        }
     }
 
     /** A copy of {@code costs[0, n)}, the cost blocks given to a matcher. */

@@ -84,8 +84,17 @@ public final class CudaBackend implements ComputeBackend {
         return BackendKind.CUDA;
     }
 
+    /** The CUDA kernels implement CONTRACT.md section 1 only (aux layers work: they are per-layer calls). */
+    private static void section1Only(HungarianConfig config) {
+        if (config.usesExtensions()) {
+            throw new dev.hungarian4j.BackendUnavailableException("backend cuda does not implement query groups, "
+                    + "num_boxes or the focal loss (CONTRACT.md section 3) yet; use --backend native or jvm");
+        }
+    }
+
     @Override
     public void costBlocks(HungarianConfig config, Batch batch, float[] costOut) {
+        section1Only(config);
         Predictions p = batch.predictions();
         Targets t = batch.targets();
         int n = NativeBackend.costCount(batch);
@@ -116,6 +125,7 @@ public final class CudaBackend implements ComputeBackend {
     @Override
     public LossTerms loss(HungarianConfig config, Batch batch, int[] assignment, float[] gradLogits,
             float[] gradBoxes) {
+        section1Only(config);
         Predictions p = batch.predictions();
         Targets t = batch.targets();
         NativeBackend.need("assignment", assignment, assignment == null ? 0 : assignment.length,
@@ -134,6 +144,7 @@ public final class CudaBackend implements ComputeBackend {
     @Override
     public Forward forward(HungarianConfig config, Batch batch, MatcherKind matcher, float[] gradLogits,
             float[] gradBoxes) {
+        section1Only(config);
         if (matcher != MatcherKind.AUCTION) {
             return ComputeBackend.super.forward(config, batch, matcher, gradLogits, gradBoxes);
         }

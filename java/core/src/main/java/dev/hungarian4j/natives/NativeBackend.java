@@ -13,6 +13,10 @@ import dev.hungarian4j.Targets;
 import dev.hungarian4j.spi.ComputeBackend;
 import org.bytedeco.javacpp.FloatPointer;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * The C++ CPU backend through JavaCPP. Thread-safe: the native side keeps per-thread workspaces and shares
  * one worker pool without oversubscribing.
@@ -153,6 +157,56 @@ public final class NativeBackend implements ComputeBackend {
         stagedForward(config, batch, assignment, cost, terms, gradLogits, gradBoxes);
         return new Forward(new Matching(p.batch(), p.queries(), assignment, cost, null),
                 new LossTerms(terms[0], terms[1], terms[2], terms[3]));
+    }
+
+    /**
+     * Every decoder layer in ONE native call (h4j_cpu_forward_layers: one JNI crossing, one pool dispatch over all
+     * (layer, image, group) problems) with the exact matcher; the auction runs layer by layer.
+     */
+    @Override
+    public List<Forward> forwardLayers(HungarianConfig config, Batch batch, MatcherKind matcher,
+            float[][] gradLogits, float[][] gradBoxes) {
+        int layers = batch.layers();
+        if (matcher != MatcherKind.EXACT || layers == 1) {
+            return ComputeBackend.super.forwardLayers(config, batch, matcher, gradLogits, gradBoxes);
+        }
+        Predictions p = batch.predictions();
+        Targets t = batch.targets();
+        if ((long) p.logits().length * layers * Float.BYTES > Integer.MAX_VALUE) {
+            throw new dev.hungarian4j.InvalidInputException("aux_outputs", "make " + layers + " layers of "
+                    + p.logits().length + " logits: more than one native call stages (2 GiB)");
+        }
+        if ((gradLogits == null) != (gradBoxes == null)) {
+            throw new dev.hungarian4j.InvalidInputException(gradLogits == null ? "grad_logits" : "grad_boxes",
+                    "is null while the other gradient array is not; pass both or neither");
+        }
+        if (gradLogits != null) {
+            need("grad_logits", gradLogits, gradLogits.length, layers);
+            need("grad_boxes", gradBoxes, gradBoxes.length, layers);
+            for (int l = 0; l < layers; l++) {
+                need("grad_logits[" + l + "]", gradLogits[l], gradLogits[l] == null ? 0 : gradLogits[l].length,
+                        p.logits().length);
+                need("grad_boxes[" + l + "]", gradBoxes[l], gradBoxes[l] == null ? 0 : gradBoxes[l].length,
+                        p.boxes().length);
+            }
+        }
+        int rows = p.batch() * p.queries();
+        int[] assignment = new int[rows * layers];
+        double[] cost = new double[p.batch() * layers];
+        double[] terms = new double[5 * layers];
+        ArrayStaging st = ArrayStaging.current();
+        NativeStatus.check(NativeLibrary.h4j_cpu_forward_layers(layers, p.batch(), p.queries(), p.numLogits(),
+                st.layerLogits(batch), st.layerBoxes(batch), t.offsets(), t.labels(), t.boxes(),
+                NativeConfig.pack(config), assignment, cost, terms, st.layerGradLogits(batch, gradLogits),
+                st.layerGradBoxes(batch, gradBoxes)), "h4j_cpu_forward_layers");
+        st.copyLayerGradients(batch, gradLogits, gradBoxes);
+        List<Forward> out = new ArrayList<>(layers);
+        for (int l = 0; l < layers; l++) {
+            Matching m = new Matching(p.batch(), p.queries(), Arrays.copyOfRange(assignment, l * rows, (l + 1) * rows),
+                    Arrays.copyOfRange(cost, l * p.batch(), (l + 1) * p.batch()), null);
+            out.add(new Forward(m, new LossTerms(terms[5 * l], terms[5 * l + 1], terms[5 * l + 2], terms[5 * l + 3])));
+        }
+        return out;
     }
 
     /**

@@ -2,11 +2,12 @@ package dev.hungarian4j.natives;
 
 import dev.hungarian4j.ClassCost;
 import dev.hungarian4j.HungarianConfig;
+import dev.hungarian4j.LossClass;
 import dev.hungarian4j.Reduction;
 
 /** Packs a {@link HungarianConfig} into the {@code double cfg[H4J_CFG_LEN]} layout of hungarian4j.h. */
 final class NativeConfig {
-    /** H4J_CFG_LEN: slots beyond index 8 are reserved for extensions and stay 0. */
+    /** H4J_CFG_LEN: slots 9..13 hold CONTRACT.md section 3's options, 14..15 are reserved and stay 0. */
     static final int LENGTH = 16;
 
     private NativeConfig() {
@@ -34,12 +35,18 @@ final class NativeConfig {
         a[0] = c.costClass();
         a[1] = c.costBbox();
         a[2] = c.costGiou();
-        a[3] = c.classCost() == ClassCost.LOG_PROB ? 1 : 0;
+        a[3] = c.classCost() == ClassCost.LOG_PROB ? 1 : c.classCost() == ClassCost.FOCAL ? 2 : 0;
         a[4] = c.lossCeWeight();
         a[5] = c.lossBboxWeight();
         a[6] = c.lossGiouWeight();
         a[7] = c.eosCoef();
         a[8] = c.reduction() == Reduction.SUM ? 1 : 0;
+        a[9] = c.groups();
+        a[10] = c.numBoxes(); // 0: max(1, sum M_b)
+        boolean focal = c.lossClass() == LossClass.FOCAL;
+        a[11] = focal ? 1 : 0;
+        a[12] = focal ? c.focalAlpha() : 0;
+        a[13] = focal ? c.focalGamma() : 0;
         return a;
     }
 }

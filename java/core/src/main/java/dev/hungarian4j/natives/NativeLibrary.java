@@ -56,6 +56,12 @@ final class NativeLibrary {
             int[] assignOut, double[] matchingCostOut, double[] termsOut, FloatPointer gradLogits,
             FloatPointer gradBoxes);
 
+    static native int h4j_cpu_forward_layers(int L, int B, int Q, int C, @Cast("const float*") FloatPointer logits,
+            @Cast("const float*") FloatPointer boxes, @Cast("const int*") int[] offsets,
+            @Cast("const int*") int[] labels, @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg,
+            int[] assignOut, double[] matchingCostOut, double[] termsOut, FloatPointer gradLogits,
+            FloatPointer gradBoxes);
+
     // ---- the same entry points with the large arrays in place (InPlaceArrays: JDK 22+ with G1, which pins the
     // regions of arrays in critical regions instead of blocking collections). @CriticalRegion makes the glue take
     // every array with GetPrimitiveArrayCritical; allowed because these functions never call back into the JVM and
