@@ -77,6 +77,51 @@ public final class SyntheticBatch {
         return new Batch(new Predictions(batch, queries, c, logits, boxes), new Targets(offsets, labels, tboxes));
     }
 
+    /**
+     * A DETR-family batch (CONTRACT.md §3): {@link #generate(long, int, int, int[])}'s top layer plus
+     * {@code layers - 1} aux layers that are perturbed copies of it (as decoder layers refine each other), with
+     * sigmoid logits ({@code K} per query, centred below 0 as focal heads are) when {@code lossClass} is focal.
+     *
+     * @param seed         the random seed
+     * @param queries      Q &gt;= 1
+     * @param classes      K &gt;= 1 real classes
+     * @param targetCounts {@code M_b} &gt;= 0 per image; B is its length (&gt;= 1); not kept
+     * @param layers       L &gt;= 1 decoder layers (the top one included)
+     * @param lossClass    the classification head, not null
+     * @return a new, validated batch whose arrays belong to it alone
+     */
+    public static Batch generate(long seed, int queries, int classes, int[] targetCounts, int layers,
+            LossClass lossClass) {
+        Batch base = generate(seed, queries, classes, targetCounts);
+        SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        Predictions p = base.predictions();
+        int rows = p.batch() * queries;
+        boolean focal = lossClass == LossClass.FOCAL;
+        int c = focal ? classes : classes + 1;
+        float[] topLogits = new float[rows * c];
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < c; k++) {
+                // focal heads start near -4.6 (prior 0.01): shift the softmax-style logits down
+                topLogits[r * c + k] = p.logits()[r * (classes + 1) + k] + (focal ? -4.6f : 0f);
+            }
+        }
+        Predictions top = new Predictions(p.batch(), queries, c, topLogits, p.boxes(), "", lossClass);
+        java.util.List<Predictions> aux = new java.util.ArrayList<>();
+        for (int l = 1; l < layers; l++) {
+            float[] lg = topLogits.clone();
+            float[] bx = p.boxes().clone();
+            for (int i = 0; i < lg.length; i++) {
+                lg[i] += (float) ((rnd.nextDouble() - 0.5) * 0.6);
+            }
+            for (int i = 0; i < bx.length; i++) {
+                float v = bx[i] + (float) ((rnd.nextDouble() - 0.5) * 0.04);
+                bx[i] = i % 4 >= 2 ? Math.max(0.005f, v) : v;
+            }
+            aux.add(new Predictions(p.batch(), queries, c, lg, bx, "aux_outputs[" + (l - 1) + "].", lossClass));
+        }
+        return new Batch(top, base.targets(), aux);
+    }
+
     private static void randomBox(SplittableRandom rnd, float[] out, int at) {
         out[at] = (float) (0.1 + 0.8 * rnd.nextDouble());
         out[at + 1] = (float) (0.1 + 0.8 * rnd.nextDouble());

@@ -125,6 +125,26 @@ class NativeBindingTest {
                     batch.targets().offsets(), batch.targets().labels(), batch.targets().boxes(), cfg, new int[b * q],
                     new double[b], new double[5], null, null);
             assertEquals(NativeStatus.ERR_INVALID_ARG, st);
+            st = NativeLibrary.h4j_cpu_forward_layers(0, b, q, batch.numLogits(), pl, pb, batch.targets().offsets(),
+                    batch.targets().labels(), batch.targets().boxes(), cfg, new int[b * q], new double[b],
+                    new double[5], null, null);
+            assertEquals(NativeStatus.ERR_INVALID_ARG, st);
+            assertEquals("L is 0; must be >= 1", NativeLibrary.h4j_last_error());
+            // one layer through the layered entry point is h4j_cpu_forward
+            int[] a1 = new int[b * q];
+            int[] a2 = new int[b * q];
+            double[] t1 = new double[5];
+            double[] t2 = new double[5];
+            assertEquals(0, NativeLibrary.h4j_cpu_forward_layers(1, b, q, batch.numLogits(),
+                    new FloatPointer(batch.predictions().logits()), new FloatPointer(batch.predictions().boxes()),
+                    batch.targets().offsets(), batch.targets().labels(), batch.targets().boxes(), cfg, a1,
+                    new double[b], t1, null, null), NativeLibrary.h4j_last_error());
+            assertEquals(0, NativeLibrary.h4j_cpu_forward(b, q, batch.numLogits(),
+                    new FloatPointer(batch.predictions().logits()), new FloatPointer(batch.predictions().boxes()),
+                    batch.targets().offsets(), batch.targets().labels(), batch.targets().boxes(), cfg, a2,
+                    new double[b], t2, null, null));
+            assertArrayEquals(a2, a1);
+            assertArrayEquals(t2, t1);
         }
     }
 
