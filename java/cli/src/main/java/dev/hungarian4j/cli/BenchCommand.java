@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 /**
  * {@code hungarian4j bench}: times the pipeline stages (cost, match, loss, total) on seeded DETR-like batches,
  * for one size ({@code --batch --queries --classes --targets}) or several ({@code --sizes 8x100x91x10,...}),
+ * optionally as a DETR-family batch ({@code --layers L --groups G --focal}, CONTRACT.md section 3),
  * on one backend or on every usable one ({@code --backend all}). {@code --json} prints CONTRACT.md's bench JSON
  * (an array when there are several results, each with the thread count, JDK and CPU it ran on, and a fifth stage
  * {@code total_alloc}); otherwise a table. Every stage runs in steady state ({@link BenchRunner}). With several runs, a progress line per run goes
@@ -44,6 +45,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sizes", paramLabel = "BxQxKxM[,...]",
             description = "several sizes instead of --batch/--queries/--classes/--targets, e.g. 8x100x91x10,64x100x91x20")
     String sizes;
+    @Option(names = "--layers", paramLabel = "L", defaultValue = "1",
+            description = "decoder layers: the top one and L-1 aux layers, all in one call (default ${DEFAULT-VALUE}; "
+                    + "DETR uses 6)")
+    int layers;
+    @Option(names = "--groups", paramLabel = "G", defaultValue = "1",
+            description = "query groups, each matched to all targets (default ${DEFAULT-VALUE}; Group-DETR: 11)")
+    int groups;
+    @Option(names = "--focal", description = "sigmoid logits and the focal class cost and loss (Deformable DETR, DINO)")
+    boolean focal;
     @Option(names = "--iterations", paramLabel = "N", defaultValue = "50", description = "timed runs per stage (default ${DEFAULT-VALUE})")
     int iterations;
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "10", description = "warm-up runs per stage, at least (default ${DEFAULT-VALUE})")
@@ -108,7 +118,8 @@ public final class BenchCommand implements Callable<Integer> {
                         ctx.err().printf(Locale.ROOT, "bench: [%d/%d] %s %s%n", n, runs, kind.cliName(), size);
                         ctx.err().flush();
                     }
-                    results.add(runner.run(kind, matcherKind, size));
+                    results.add(runner.run(kind, matcherKind, size,
+                            new BenchFamily(layers, groups, focal).validate(size)));
                 }
             }
             if (plot != null) { // before stdout: a failure prints nothing there

@@ -50,6 +50,11 @@ final class BenchReport {
         g.writeNumberField("queries", r.size().queries());
         g.writeNumberField("classes", r.size().classes());
         g.writeNumberField("targets", r.size().targets());
+        if (!r.family().isPlain()) { // CONTRACT.md section 3 sizes
+            g.writeNumberField("layers", r.family().layers());
+            g.writeNumberField("groups", r.family().groups());
+            g.writeStringField("loss_class", r.family().focal() ? "focal" : "ce");
+        }
         g.writeStringField("matcher", r.matcher());
         g.writeNumberField("threads", env.threads());
         g.writeStringField("jdk", env.jdk());
@@ -81,7 +86,7 @@ final class BenchReport {
         out.println(head);
         for (BenchResult r : results) {
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-7s %-8s %16s", r.backend(),
-                    r.matcher(), r.size()));
+                    r.matcher(), r.size() + r.family().toString()));
             for (int s = 0; s < BenchResult.STAGES.length; s++) {
                 sb.append(String.format(Locale.ROOT, " %21s",
                         String.format(Locale.ROOT, "%.1f / %.1f", r.medianUs()[s], r.p90Us()[s])));

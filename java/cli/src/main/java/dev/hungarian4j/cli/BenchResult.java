@@ -8,10 +8,12 @@ package dev.hungarian4j.cli;
  * @param backend  the backend's CLI name
  * @param matcher  the matcher's CLI name
  * @param size     the problem size
+ * @param family   layers, query groups and loss class of the timed batch (CONTRACT.md section 3)
  * @param medianUs medians of the stages
  * @param p90Us    90th percentiles of the stages
  */
-record BenchResult(String backend, String matcher, BenchSize size, double[] medianUs, double[] p90Us) {
+record BenchResult(String backend, String matcher, BenchSize size, BenchFamily family, double[] medianUs,
+        double[] p90Us) {
     /** Stage names, in array order. */
     static final String[] STAGES = {"cost", "match", "loss", "total", "total_alloc"};
 }

@@ -6,8 +6,10 @@ import dev.hungarian4j.Batch;
 import dev.hungarian4j.SyntheticBatch;
 import dev.hungarian4j.HungarianConfig;
 import dev.hungarian4j.HungarianLoss;
+import dev.hungarian4j.LossClass;
 import dev.hungarian4j.MatcherKind;
 import dev.hungarian4j.Matching;
+import dev.hungarian4j.QueryGroups;
 import dev.hungarian4j.spi.ComputeBackend;
 
 import java.lang.management.GarbageCollectorMXBean;
@@ -24,7 +26,10 @@ import java.util.Arrays;
  * with gradients), which a training loop that keeps its arrays does not pay. Each stage is warmed up for at least
  * the given number of runs and the given time; {@code total_alloc} also until the garbage collector has run once
  * since its warm-up began (the heap has cycled, so its pages are no longer fresh), for at most
- * {@link #HEAP_CYCLE_FACTOR} times the warm-up time.
+ * {@link #HEAP_CYCLE_FACTOR} times the warm-up time. With L decoder layers (CONTRACT.md section 3,
+ * {@code --layers}) {@code cost}, {@code match} and {@code loss} run once per layer (query groups reach the matcher
+ * as more images) and {@code total} / {@code total_alloc} are still one call, which on the native backend puts every
+ * (layer, image, group) problem into one native call.
  */
 final class BenchRunner {
     /** The wait for a garbage collection during {@code total_alloc}'s warm-up is at most this times the warm-up time. */
@@ -54,22 +59,53 @@ final class BenchRunner {
      * @param kind    the backend (an unusable one throws {@link dev.hungarian4j.BackendUnavailableException})
      * @param matcher the matcher, or null for the backend's default
      * @param size    the generated batch's size
+     * @param family  layers, query groups and loss class
      */
-    BenchResult run(BackendKind kind, MatcherKind matcher, BenchSize size) {
-        HungarianConfig config = HungarianConfig.DEFAULTS;
+    BenchResult run(BackendKind kind, MatcherKind matcher, BenchSize size, BenchFamily family) {
+        LossClass lc = family.focal() ? LossClass.FOCAL : LossClass.CE;
+        HungarianConfig config = family.isPlain() ? HungarianConfig.DEFAULTS
+                : HungarianConfig.builder().groups(family.groups()).lossClass(lc).build();
         HungarianLoss loss = HungarianLoss.create(config, kind, matcher);
         ComputeBackend backend = Backends.select(kind).backend();
-        Batch batch = SyntheticBatch.generate(seed, size.batch(), size.queries(), size.classes(), size.targets());
-        float[] costs = loss.costs(batch);
-        Matching matching = backend.match(batch, costs, loss.matcher());
-        float[] gradLogits = new float[batch.predictions().logits().length];
-        float[] gradBoxes = new float[batch.predictions().boxes().length];
+        int[] counts = new int[size.batch()];
+        Arrays.fill(counts, size.targets());
+        Batch batch = family.isPlain()
+                ? SyntheticBatch.generate(seed, size.batch(), size.queries(), size.classes(), size.targets())
+                : SyntheticBatch.generate(seed, size.queries(), size.classes(), counts, family.layers(), lc);
+        int layers = batch.layers();
+        Batch[] layer = new Batch[layers];
+        Batch[] view = new Batch[layers];
+        float[][] costs = new float[layers][];
+        int[][] assignment = new int[layers][];
+        float[][] gradLogits = new float[layers][];
+        float[][] gradBoxes = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            layer[l] = batch.layerBatch(l);
+            view[l] = QueryGroups.view(layer[l], family.groups());
+            costs[l] = loss.costs(layer[l]);
+            Matching m = backend.match(view[l], costs[l], loss.matcher());
+            assignment[l] = m.assignment();
+            gradLogits[l] = new float[batch.predictions().logits().length];
+            gradBoxes[l] = new float[batch.predictions().boxes().length];
+        }
 
         int n = BenchResult.STAGES.length;
         double[][] stats = new double[n][];
-        stats[0] = time(() -> backend.costBlocks(config, batch, costs), false);
-        stats[1] = time(() -> backend.match(batch, costs, loss.matcher()), false);
-        stats[2] = time(() -> backend.loss(config, batch, matching.assignment(), gradLogits, gradBoxes), false);
+        stats[0] = time(() -> {
+            for (int l = 0; l < layers; l++) {
+                backend.costBlocks(config, layer[l], costs[l]);
+            }
+        }, false);
+        stats[1] = time(() -> {
+            for (int l = 0; l < layers; l++) {
+                backend.match(view[l], costs[l], loss.matcher());
+            }
+        }, false);
+        stats[2] = time(() -> {
+            for (int l = 0; l < layers; l++) {
+                backend.loss(config, layer[l], assignment[l], gradLogits[l], gradBoxes[l]);
+            }
+        }, false);
         stats[3] = time(() -> loss.computeInto(batch, gradLogits, gradBoxes), false);
         stats[4] = time(() -> loss.compute(batch, true), true);
         double[] median = new double[n];
@@ -78,7 +114,7 @@ final class BenchRunner {
             median[s] = stats[s][0];
             p90[s] = stats[s][1];
         }
-        return new BenchResult(loss.backend().cliName(), loss.matcher().cliName(), size, median, p90);
+        return new BenchResult(loss.backend().cliName(), loss.matcher().cliName(), size, family, median, p90);
     }
 
     /** Median and 90th percentile (nearest rank) in microseconds, rounded to 0.1 us. */

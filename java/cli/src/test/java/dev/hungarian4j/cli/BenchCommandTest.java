@@ -60,6 +60,25 @@ class BenchCommandTest {
     }
 
     @Test
+    void detrFamilySizesAreBenchmarkedAndReported() {
+        CliRun.Result r = CliRun.run("bench", "--sizes", "2x12x5x3", "--layers", "3", "--groups", "4", "--focal",
+                "--backend", "all", "--iterations", "2", "--warmup", "0", "--json");
+        assertEquals(0, r.exit(), r::toString);
+        Object parsed = JsonTree.parse(r.out());
+        List<Object> all = parsed instanceof List ? JsonTree.arr(parsed) : List.of(parsed);
+        for (Object o : all) {
+            Map<String, Object> m = JsonTree.obj(o);
+            assertEquals(3.0, JsonTree.num(m.get("layers")));
+            assertEquals(4.0, JsonTree.num(m.get("groups")));
+            assertEquals("focal", m.get("loss_class"));
+        }
+        BadInputTest.assertRejected(CliRun.run("bench", "--queries", "10", "--groups", "3", "--backend", "jvm"),
+                "error: --groups is 3; must be >= 1 and divide Q = 10");
+        BadInputTest.assertRejected(CliRun.run("bench", "--layers", "0", "--backend", "jvm"),
+                "error: --layers is 0; must be >= 1");
+    }
+
+    @Test
     void sizesAndAllBackendsGiveAnArray() {
         long available = Backends.statuses().stream().filter(BackendStatus::available).count();
         CliRun.Result r = CliRun.run("bench", "--sizes", "1x6x4x2,2x5x3x7", "--backend", "all", "--iterations", "2",
