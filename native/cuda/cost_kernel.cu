@@ -1,7 +1,8 @@
 // hungarian4j — pairwise matching costs on the GPU (float math from hd_math.h).
 //
 // One launch covers all ragged blocks: one warp per prediction row (b, q). The warp reduces the
-// row's logits to (max, sum exp) with shuffles, then its lanes stride over the image's targets
+// row's logits to (max, sum exp) with shuffles (not with the focal class cost of CONTRACT.md
+// section 3, which needs only the label's sigmoid logit), then its lanes stride over the targets
 // and write C[q, j] = cost_class * class_cost + cost_bbox * L1 + cost_giou * (-GIoU) at
 // cost[Q*offsets[b] + q*M_b + j]. No host sync, no workspace. In the device-resident pipeline
 // (forward_cuda.cu) the same kernel also publishes the checked offsets for the matcher.
@@ -37,8 +38,8 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32) cost_blocks_kernel(CostPa
     if (M <= 0) return;
 
     const float* L = p.logits + row * p.C;
-    float m, s;
-    warp_softmax_stats(L, p.C, lane, m, s);
+    float m = 0.0f, s = 1.0f;
+    if (!p.focal) warp_softmax_stats(L, p.C, lane, m, s);  // uniform per launch: no divergent shuffle
 
     float pb[4];
 #pragma unroll
@@ -47,7 +48,8 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32) cost_blocks_kernel(CostPa
     float* out = p.out + (size_t)p.Q * o0 + (size_t)q * M;
     for (int j = lane; j < M; j += 32) {
         const float l = L[p.labels[o0 + j]];
-        const float cc = hd::class_cost<float>(l, m, s, p.log_prob != 0);
+        const float cc = p.focal ? hd::focal_cost<float>(l, p.focal_alpha, p.focal_gamma)
+                                 : hd::class_cost<float>(l, m, s, p.log_prob != 0);
         float tb[4];
 #pragma unroll
         for (int k = 0; k < 4; ++k) tb[k] = p.tboxes[(size_t)(o0 + j) * 4 + k];
@@ -93,6 +95,9 @@ CostParams make_cost_params(int B, int Q, int C, const float* logits, const floa
     prm.w_bbox = (float)cfg.cost_bbox;
     prm.w_giou = (float)cfg.cost_giou;
     prm.log_prob = cfg.log_prob ? 1 : 0;
+    prm.focal = cfg.focal ? 1 : 0;
+    prm.focal_alpha = (float)cfg.focal_alpha;
+    prm.focal_gamma = (float)cfg.focal_gamma;
     prm.out = cost_out;
     prm.guard = nullptr;
     prm.offs_out = nullptr;
@@ -109,8 +114,10 @@ extern "C" int h4j_cuda_cost_blocks(int B, int Q, int C, const float* logits, co
     return guarded("h4j_cuda_cost_blocks", [&]() -> int {
         if (int rc = cuda::require_device()) return rc;  // first: no pointer is touched without a device
         Config c;
-        if (int rc = validate_dims(B, Q, C)) return rc;
-        if (int rc = parse_config(cfg, &c)) return rc;
+        // section 3's config: the cost blocks depend on the focal class cost only (groups and
+        // num_boxes leave them unchanged)
+        if (int rc = parse_config_ext(cfg, &c)) return rc;
+        if (int rc = validate_dims(B, Q, C, c.focal ? 1 : 2)) return rc;
         if (int rc = require(logits, "pred_logits")) return rc;
         if (int rc = require(boxes, "pred_boxes")) return rc;
         if (int rc = require(offsets, "offsets")) return rc;
@@ -131,10 +138,10 @@ extern "C" int h4j_cuda_cost_blocks_host(int B, int Q, int C, const float* logit
         if (int rc = cuda::require_device()) return rc;  // first: no pointer is touched without a device
         Config c;
         long long T = 0;
-        if (int rc = validate_dims(B, Q, C)) return rc;
-        if (int rc = parse_config(cfg, &c)) return rc;
+        if (int rc = parse_config_ext(cfg, &c)) return rc;  // as h4j_cuda_cost_blocks
+        if (int rc = validate_dims(B, Q, C, c.focal ? 1 : 2)) return rc;
         if (int rc = validate_offsets(B, offsets, &T)) return rc;
-        if (int rc = validate_targets(T, C, labels, tboxes)) return rc;
+        if (int rc = validate_targets(T, c.focal ? C + 1 : C, labels, tboxes)) return rc;
         if (int rc = validate_predictions(B, Q, C, logits, boxes)) return rc;
         if (T > 0)
             if (int rc = require(cost_out, "cost_out")) return rc;

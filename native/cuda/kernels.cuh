@@ -41,6 +41,8 @@ struct CostParams {
     const float* tboxes;
     float w_class, w_bbox, w_giou;
     int log_prob;
+    int focal;                 // CONTRACT.md section 3: focal class cost on sigmoid logits (C = K)
+    float focal_alpha, focal_gamma;
     float* out;
     // pipeline only (NULL for the public cost API):
     const int* guard;  // device int; non-zero = inputs failed device-side checks: write no cost

@@ -58,8 +58,9 @@ enum h4j_cfg_index {
     H4J_CFG_LOSS_GIOU = 6,   /* loss_giou_weight, default 2 */
     H4J_CFG_EOS_COEF = 7,    /* default 0.1 */
     H4J_CFG_REDUCTION = 8,   /* H4J_REDUCTION_DETR (default) or H4J_REDUCTION_SUM */
-    /* CONTRACT.md section 3 (CPU functions; the CUDA functions reject non-zero values here). A
-       zero-filled slot keeps section 1's meaning, so callers of version 1.0.0 are unaffected. */
+    /* CONTRACT.md section 3 (CPU functions and the CUDA cost blocks; the other CUDA functions
+       reject non-zero values here). A zero-filled slot keeps section 1's meaning, so callers of
+       version 1.0.0 are unaffected. */
     H4J_CFG_GROUPS = 9,       /* query groups G: an integer >= 1 dividing Q; 0 also means 1 */
     H4J_CFG_NUM_BOXES = 10,   /* external normalizer, finite > 0; 0 = max(1, sum_b M_b) */
     H4J_CFG_LOSS_CLASS = 11,  /* H4J_LOSS_CLASS_CE (0, default) or H4J_LOSS_CLASS_FOCAL (1) */

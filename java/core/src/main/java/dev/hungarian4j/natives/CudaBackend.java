@@ -84,7 +84,10 @@ public final class CudaBackend implements ComputeBackend {
         return BackendKind.CUDA;
     }
 
-    /** The CUDA kernels implement CONTRACT.md section 1 only (aux layers work: they are per-layer calls). */
+    /**
+     * The CUDA loss and pipeline implement CONTRACT.md section 1 only (aux layers work: they are per-layer calls;
+     * the cost kernel has the focal class cost).
+     */
     private static void section1Only(HungarianConfig config) {
         if (config.usesExtensions()) {
             throw new dev.hungarian4j.BackendUnavailableException("backend cuda does not implement query groups, "
@@ -94,7 +97,7 @@ public final class CudaBackend implements ComputeBackend {
 
     @Override
     public void costBlocks(HungarianConfig config, Batch batch, float[] costOut) {
-        section1Only(config);
+        // the cost kernel has the focal class cost; groups and num_boxes do not change cost blocks
         Predictions p = batch.predictions();
         Targets t = batch.targets();
         int n = NativeBackend.costCount(batch);
