@@ -169,6 +169,6 @@ public final class Batch {
     /** The predictions' and targets' summaries. */
     @Override
     public String toString() {
-        return "Batch{" + predictions + ", " + targets + "}";
+        return "Batch{" + predictions + ", " + targets + (aux.isEmpty() ? "" : ", auxLayers=" + aux.size()) + "}";
     }
 }

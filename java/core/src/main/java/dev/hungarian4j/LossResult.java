@@ -142,6 +142,7 @@ public final class LossResult {
     @Override
     public String toString() {
         return "LossResult{backend=" + backend.cliName() + ", loss=" + loss + ", numBoxes=" + numBoxes
-                + ", matching=" + matching + ", gradients=" + hasGradients() + ", auxLayers=" + aux.size() + "}";
+                + ", matching=" + matching + (aux.isEmpty() ? "" : ", auxLayers=" + aux.size()) + ", gradients="
+                + hasGradients() + "}";
     }
 }

@@ -176,6 +176,7 @@ public final class Predictions {
     /** Shape only ({@code B}, {@code Q}, {@code K+1}); the arrays can be large. */
     @Override
     public String toString() {
-        return "Predictions{B=" + batch + ", Q=" + queries + ", numLogits=" + numLogits + "}";
+        return "Predictions{B=" + batch + ", Q=" + queries + ", numLogits=" + numLogits
+                + (lossClass == LossClass.FOCAL ? ", focal" : "") + "}";
     }
 }
