@@ -5,7 +5,7 @@ package dev.hungarian4j;
  * shares): {@code logits[B*Q*(K+1)]} with the no-object class last, {@code boxes[B*Q*4]} as
  * {@code (cx, cy, w, h)}. The arrays are referenced, not copied: do not change them during a call. With the focal
  * loss ({@link LossClass#FOCAL}, CONTRACT.md §3) the logits are {@code K} sigmoid logits per query, without the
- * no-object class: build those with {@link #Predictions(int, int, int, float[], float[], String, LossClass)}.
+ * no-object class: build those with {@link #Predictions(int, int, int, float[], float[], LossClass)}.
  */
 public final class Predictions {
     private final int batch;
@@ -26,59 +26,42 @@ public final class Predictions {
      * @throws InvalidInputException naming the field and indices of the first bad value
      */
     public Predictions(int batch, int queries, int numLogits, float[] logits, float[] boxes) {
-        this(batch, queries, numLogits, logits, boxes, "");
+        this(batch, queries, numLogits, logits, boxes, LossClass.CE);
     }
 
     /**
-     * As {@link #Predictions(int, int, int, float[], float[])}, with a prefix for field names in messages
-     * (for example {@code aux_outputs[2].}).
-     *
-     * @param batch       B &gt;= 1
-     * @param queries     Q &gt;= 1
-     * @param numLogits   K+1 &gt;= 2 (the last is the no-object class)
-     * @param logits      B*Q*(K+1) finite values, row-major; kept, not copied
-     * @param boxes       B*Q*4 finite values {@code (cx, cy, w, h)}, widths and heights &gt;= 0; kept, not copied
-     * @param fieldPrefix prepended to {@code pred_logits} / {@code pred_boxes} in messages; {@code ""} for none
-     * @throws InvalidInputException naming the (prefixed) field and indices of the first bad value
-     */
-    public Predictions(int batch, int queries, int numLogits, float[] logits, float[] boxes, String fieldPrefix) {
-        this(batch, queries, numLogits, logits, boxes, fieldPrefix, LossClass.CE);
-    }
-
-    /**
-     * As {@link #Predictions(int, int, int, float[], float[], String)} for the given classification head: with
+     * As {@link #Predictions(int, int, int, float[], float[])} for the given classification head: with
      * {@link LossClass#CE} {@code numLogits} is K+1 (no-object last, K+1 &gt;= 2), with {@link LossClass#FOCAL} it
-     * is K (sigmoid logits, K &gt;= 1).
+     * is K (sigmoid logits, K &gt;= 1). A caller that takes the arrays from a larger document names them there with
+     * {@link InvalidInputException#withFieldPrefix}.
      *
      * @param batch       B &gt;= 1
      * @param queries     Q &gt;= 1
      * @param numLogits   logits per query: K+1 &gt;= 2 for {@code CE}, K &gt;= 1 for {@code FOCAL}
      * @param logits      B*Q*numLogits finite values, row-major; kept, not copied
      * @param boxes       B*Q*4 finite values {@code (cx, cy, w, h)}, widths and heights &gt;= 0; kept, not copied
-     * @param fieldPrefix prepended to {@code pred_logits} / {@code pred_boxes} in messages; {@code ""} for none
      * @param lossClass   the classification head the logits feed, not null
-     * @throws InvalidInputException naming the (prefixed) field and indices of the first bad value
+     * @throws InvalidInputException naming the field and indices of the first bad value
      */
-    public Predictions(int batch, int queries, int numLogits, float[] logits, float[] boxes, String fieldPrefix,
-            LossClass lossClass) {
+    public Predictions(int batch, int queries, int numLogits, float[] logits, float[] boxes, LossClass lossClass) {
         boolean focal = lossClass == LossClass.FOCAL;
         if (batch < 1) {
-            throw new InvalidInputException(fieldPrefix + "pred_logits", "has batch size " + batch + "; must be >= 1");
+            throw new InvalidInputException("pred_logits", "has batch size " + batch + "; must be >= 1");
         }
         if (queries < 1) {
-            throw new InvalidInputException(fieldPrefix + "pred_logits", "has " + queries + " queries; must be >= 1");
+            throw new InvalidInputException("pred_logits", "has " + queries + " queries; must be >= 1");
         }
         if (numLogits < (focal ? 1 : 2)) {
-            throw new InvalidInputException(fieldPrefix + "pred_logits", "has " + numLogits + " logits per query; "
+            throw new InvalidInputException("pred_logits", "has " + numLogits + " logits per query; "
                     + (focal ? "K must be >= 1" : "K+1 must be >= 2"));
         }
         long n = (long) batch * queries;
         if (logits == null || logits.length != n * numLogits) {
-            throw new InvalidInputException(fieldPrefix + "pred_logits", "has length "
+            throw new InvalidInputException("pred_logits", "has length "
                     + (logits == null ? "null" : logits.length) + "; expected B*Q*(K+1) = " + n * numLogits);
         }
         if (boxes == null || boxes.length != n * 4) {
-            throw new InvalidInputException(fieldPrefix + "pred_boxes",
+            throw new InvalidInputException("pred_boxes",
                     "has length " + (boxes == null ? "null" : boxes.length) + "; expected B*Q*4 = " + n * 4);
         }
         for (int i = 0; i < logits.length; i++) {
@@ -86,11 +69,11 @@ public final class Predictions {
                 int k = i % numLogits;
                 int q = (i / numLogits) % queries;
                 int b = i / numLogits / queries;
-                throw new InvalidInputException(fieldPrefix + "pred_logits[" + b + "][" + q + "][" + k + "]",
+                throw new InvalidInputException("pred_logits[" + b + "][" + q + "][" + k + "]",
                         "is " + logits[i] + "; must be finite");
             }
         }
-        Validation.checkBoxes(boxes, fieldPrefix + "pred_boxes", queries);
+        Validation.checkBoxes(boxes, "pred_boxes", queries);
         this.batch = batch;
         this.queries = queries;
         this.numLogits = numLogits;

@@ -105,7 +105,7 @@ public final class SyntheticBatch {
                 topLogits[r * c + k] = p.logits()[r * (classes + 1) + k] + (focal ? -4.6f : 0f);
             }
         }
-        Predictions top = new Predictions(p.batch(), queries, c, topLogits, p.boxes(), "", lossClass);
+        Predictions top = new Predictions(p.batch(), queries, c, topLogits, p.boxes(), lossClass);
         java.util.List<Predictions> aux = new java.util.ArrayList<>();
         for (int l = 1; l < layers; l++) {
             float[] lg = topLogits.clone();
@@ -117,7 +117,7 @@ public final class SyntheticBatch {
                 float v = bx[i] + (float) ((rnd.nextDouble() - 0.5) * 0.04);
                 bx[i] = i % 4 >= 2 ? Math.max(0.005f, v) : v;
             }
-            aux.add(new Predictions(p.batch(), queries, c, lg, bx, "aux_outputs[" + (l - 1) + "].", lossClass));
+            aux.add(new Predictions(p.batch(), queries, c, lg, bx, lossClass));
         }
         return new Batch(top, base.targets(), aux);
     }

@@ -51,7 +51,7 @@ class DetrFamilyTest {
             System.arraycopy(p.logits(), row * c, lg, b * qg * c, qg * c);
             System.arraycopy(p.boxes(), row * 4, bx, b * qg * 4, qg * 4);
         }
-        return new Batch(new Predictions(p.batch(), qg, c, lg, bx, "", p.lossClass()), batch.targets());
+        return new Batch(new Predictions(p.batch(), qg, c, lg, bx, p.lossClass()), batch.targets());
     }
 
     @ParameterizedTest

@@ -154,8 +154,7 @@ public final class InputReader {
             throw new InvalidInputException("pred_logits[0][0]", "has " + logits.d2()
                     + " value; K+1 must be >= 2 (K classes plus no-object)");
         }
-        Predictions p = new Predictions(logits.d0(), logits.d1(), logits.d2(), logits.data(), boxes.data(), "",
-                head);
+        Predictions p = new Predictions(logits.d0(), logits.d1(), logits.d2(), logits.data(), boxes.data(), head);
         List<Predictions> layers = new ArrayList<>();
         if (aux != null) {
             for (int l = 0; l < aux.size(); l++) {
@@ -171,7 +170,11 @@ public final class InputReader {
                     throw new InvalidInputException(at + ".pred_boxes", "has shape [" + ab.d0() + "][" + ab.d1()
                             + "][4]; the top-level pred_boxes has [" + boxes.d0() + "][" + boxes.d1() + "][4]");
                 }
-                layers.add(new Predictions(al.d0(), al.d1(), al.d2(), al.data(), ab.data(), at + ".", head));
+                try {
+                    layers.add(new Predictions(al.d0(), al.d1(), al.d2(), al.data(), ab.data(), head));
+                } catch (InvalidInputException e) {
+                    throw e.withFieldPrefix(at + ".");  // name the field in the input document
+                }
             }
         }
         Batch batch = new Batch(p, targets, layers);
