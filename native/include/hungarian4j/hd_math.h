@@ -280,34 +280,54 @@ H4J_HD T sigmoid(T x) {
     return x >= T(0) ? T(1) / (T(1) + e) : e / (T(1) + e);
 }
 
-/// u^g for u in [0, 1] and g >= 0, with 0^0 = 1 (torch's pow), so gamma = 0 is plain BCE.
+/// u^g for u in [0, 1] and g >= 0, with 0^0 = 1 (torch's pow), so gamma = 0 is plain BCE; the
+/// default gamma = 2 is one multiplication instead of a pow call.
 template <typename T>
-H4J_HD T focal_pow(T u, T g) { return g == T(0) ? T(1) : t_pow(u, g); }
+H4J_HD T focal_pow(T u, T g) { return g == T(2) ? u * u : g == T(0) ? T(1) : t_pow(u, g); }
+
+/// The pieces every focal form needs, from ONE exp and ONE log1p: p = sigmoid(x), r = 1 - p =
+/// sigmoid(-x) (computed directly, never as 1 - p), softplus(x) and softplus(-x).
+template <typename T>
+struct SigmoidParts {
+    T p, r, sp_pos, sp_neg;  // sp_pos = softplus(x) = -log(1-p), sp_neg = softplus(-x) = -log(p)
+};
+template <typename T>
+H4J_HD SigmoidParts<T> sigmoid_parts(T x) {
+    const T e = t_exp(-t_abs(x));  // in (0, 1]: no overflow
+    const T inv = T(1) / (T(1) + e);
+    const T l = t_log1p(e);
+    SigmoidParts<T> s;
+    s.p = x >= T(0) ? inv : e * inv;
+    s.r = x >= T(0) ? e * inv : inv;
+    s.sp_pos = tmax(x, T(0)) + l;
+    s.sp_neg = tmax(-x, T(0)) + l;
+    return s;
+}
 
 /// Focal class cost of a label's logit x (DINO's matcher): with p = sigmoid(x),
 /// alpha (1-p)^g (-log p) - (1-alpha) p^g (-log(1-p)).
 template <typename T>
 H4J_HD T focal_cost(T x, T alpha, T g) {
-    const T p = sigmoid(x), r = sigmoid(-x);
-    return alpha * focal_pow(r, g) * softplus(-x) - (T(1) - alpha) * focal_pow(p, g) * softplus(x);
+    const SigmoidParts<T> s = sigmoid_parts(x);
+    return alpha * focal_pow(s.r, g) * s.sp_neg - (T(1) - alpha) * focal_pow(s.p, g) * s.sp_pos;
 }
 
 /// Sigmoid focal loss FL(x, y) of one logit (torchvision's sigmoid_focal_loss, unreduced), y = 1
 /// for the matched label, 0 elsewhere; *dx receives dFL/dx:
 ///   y = 1: alpha r^g softplus(-x),     dFL/dx = -alpha r^g (g p softplus(-x) + r)
 ///   y = 0: (1-alpha) p^g softplus(x),  dFL/dx = (1-alpha) p^g (g r softplus(x) + p)
-/// with p = sigmoid(x), r = 1 - p = sigmoid(-x) (computed directly, never as 1 - p).
+/// with p = sigmoid(x), r = 1 - p = sigmoid(-x).
 template <typename T>
 H4J_HD T focal_loss_grad(T x, bool positive, T alpha, T g, T* dx) {
-    const T p = sigmoid(x), r = sigmoid(-x);
+    const SigmoidParts<T> s = sigmoid_parts(x);
     if (positive) {
-        const T w = alpha * focal_pow(r, g), sp = softplus(-x);
-        *dx = -w * (g * p * sp + r);
-        return w * sp;
+        const T w = alpha * focal_pow(s.r, g);
+        *dx = -w * (g * s.p * s.sp_neg + s.r);
+        return w * s.sp_neg;
     }
-    const T w = (T(1) - alpha) * focal_pow(p, g), sp = softplus(x);
-    *dx = w * (g * r * sp + p);
-    return w * sp;
+    const T w = (T(1) - alpha) * focal_pow(s.p, g);
+    *dx = w * (g * s.r * s.sp_pos + s.p);
+    return w * s.sp_pos;
 }
 
 }  // namespace hd

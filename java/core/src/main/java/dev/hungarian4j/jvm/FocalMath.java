@@ -10,43 +10,40 @@ final class FocalMath {
     private FocalMath() {
     }
 
-    /** {@code log(1 + e^x)} as {@code max(x, 0) + log1p(e^-|x|)}. */
-    static double softplus(double x) {
-        return Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
-    }
-
-    /** {@code 1 / (1 + e^-x)} without overflow. */
-    static double sigmoid(double x) {
-        double e = Math.exp(-Math.abs(x));
-        return x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
-    }
-
-    /** {@code u^g} with {@code 0^0 = 1}, so that {@code γ = 0} is plain binary cross-entropy. */
+    /** {@code u^g} with {@code 0^0 = 1}, so that {@code γ = 0} is plain binary cross-entropy; {@code γ = 2} multiplies. */
     static double pow(double u, double g) {
-        return g == 0.0 ? 1.0 : Math.pow(u, g);
+        return g == 2.0 ? u * u : g == 0.0 ? 1.0 : Math.pow(u, g);
     }
 
     /** The focal class cost {@code α(1−p)^γ(−log p) − (1−α)p^γ(−log(1−p))}, {@code p = sigmoid(x)}. */
     static double cost(double x, double alpha, double gamma) {
-        return alpha * pow(sigmoid(-x), gamma) * softplus(-x) - (1 - alpha) * pow(sigmoid(x), gamma) * softplus(x);
+        double e = Math.exp(-Math.abs(x));
+        double inv = 1.0 / (1.0 + e);
+        double p = x >= 0 ? inv : e * inv;
+        double r = x >= 0 ? e * inv : inv;
+        double l = Math.log1p(e);
+        return alpha * pow(r, gamma) * (Math.max(-x, 0.0) + l) - (1 - alpha) * pow(p, gamma) * (Math.max(x, 0.0) + l);
     }
 
     /**
      * {@code FL(x, y)} of one logit ({@code y = 1} when {@code positive}); {@code d[0]} receives {@code dFL/dx}:
      * {@code -α r^γ (γ p softplus(-x) + r)} for {@code y = 1}, {@code (1−α) p^γ (γ r softplus(x) + p)} for
-     * {@code y = 0}, with {@code p = sigmoid(x)}, {@code r = sigmoid(-x)}.
+     * {@code y = 0}, with {@code p = sigmoid(x)}, {@code r = sigmoid(-x)}; one {@code exp} and one {@code log1p}.
      */
     static double lossWithGrad(double x, boolean positive, double alpha, double gamma, double[] d) {
-        double p = sigmoid(x);
-        double r = sigmoid(-x);
+        double e = Math.exp(-Math.abs(x)); // in (0, 1]: no overflow
+        double inv = 1.0 / (1.0 + e);
+        double p = x >= 0 ? inv : e * inv;
+        double r = x >= 0 ? e * inv : inv; // 1 - p, never computed as a difference
+        double l = Math.log1p(e);
         if (positive) {
             double w = alpha * pow(r, gamma);
-            double sp = softplus(-x);
+            double sp = Math.max(-x, 0.0) + l;
             d[0] = -w * (gamma * p * sp + r);
             return w * sp;
         }
         double w = (1 - alpha) * pow(p, gamma);
-        double sp = softplus(x);
+        double sp = Math.max(x, 0.0) + l;
         d[0] = w * (gamma * r * sp + p);
         return w * sp;
     }
