@@ -14,8 +14,12 @@ microseconds per whole batch), with "backend": "torch-<device>".
 Without torch (or scipy) it says "skipped:" on stderr and exits 0. On Debian, `apt-get install python3-torch
 python3-scipy` provides both for /usr/bin/python3; bench/compare_torch.sh finds that interpreter.
 
+With --layers L (DETR's auxiliary decoding losses, L = 6 in DETR), the criterion runs as DETR's SetCriterion
+does for aux_outputs: the matcher and the losses once per decoder layer (a loop in Python), every layer's total
+summed and one backward(); each stage then covers all L layers, like `bin/hungarian4j bench --layers L`.
+
 Usage: python3 bench/torch_detr_pipeline.py [--sizes 8x100x91x10,...] [--device cpu|cuda] [--runs N]
-       [--warmup N] [--threads N]
+       [--warmup N] [--threads N] [--layers L]
 """
 import argparse
 import json
@@ -33,6 +37,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: torch's default)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--layers", type=int, default=1, help="decoder layers (the top one and L-1 aux layers)")
     args = ap.parse_args()
     try:
         import torch
@@ -68,30 +73,44 @@ def main():
 
     for spec in args.sizes.split(","):
         bsz, nq, k, m = (int(v) for v in spec.split("x"))
-        logits, boxes, labels, tboxes = detr.synthetic_batch(bsz, nq, k, m, args.seed)
-        logits, boxes = logits.to(dev).requires_grad_(), boxes.to(dev).requires_grad_()
+        layers = []
+        for l in range(args.layers):  # every layer its own seeded predictions, the same targets
+            lg, bx, labels, tboxes = detr.synthetic_batch(bsz, nq, k, m, args.seed)
+            if l > 0:
+                g = torch.Generator().manual_seed(args.seed + l)
+                lg = lg + 0.3 * torch.randn(lg.shape, generator=g)
+                bx = (bx + 0.02 * torch.randn(bx.shape, generator=g)).clamp(min=0.005)
+            layers.append((lg.to(dev).requires_grad_(), bx.to(dev).requires_grad_()))
         labels, tboxes = [t.to(dev) for t in labels], [t.to(dev) for t in tboxes]
         tgt_ids, tgt_boxes, sizes = torch.cat(labels), torch.cat(tboxes), [m] * bsz
-        c = detr.cost_matrix(logits, boxes, tgt_ids, tgt_boxes)
-        indices = detr.match(c, sizes)
+        cs = [detr.cost_matrix(lg, bx, tgt_ids, tgt_boxes) for lg, bx in layers]
+        indices = [detr.match(c, sizes) for c in cs]
+
+        def zero_grads():
+            for lg, bx in layers:
+                lg.grad = bx.grad = None
 
         def loss_step():
-            logits.grad = boxes.grad = None
-            detr.criterion(logits, boxes, labels, tboxes, indices, k)[0].backward()
+            zero_grads()
+            sum(detr.criterion(lg, bx, labels, tboxes, ind, k)[0]
+                for (lg, bx), ind in zip(layers, indices)).backward()
 
-        def total_step():
-            logits.grad = boxes.grad = None
-            ind = detr.match(detr.cost_matrix(logits, boxes, tgt_ids, tgt_boxes), sizes)
-            detr.criterion(logits, boxes, labels, tboxes, ind, k)[0].backward()
+        def total_step():  # SetCriterion.forward: top layer, then the aux_outputs loop, one backward
+            zero_grads()
+            total = 0
+            for lg, bx in layers:
+                ind = detr.match(detr.cost_matrix(lg, bx, tgt_ids, tgt_boxes), sizes)
+                total = total + detr.criterion(lg, bx, labels, tboxes, ind, k)[0]
+            total.backward()
 
-        stages = {"cost": lambda: detr.cost_matrix(logits, boxes, tgt_ids, tgt_boxes),
-                  "match": lambda: detr.match(c, sizes), "loss": loss_step, "total": total_step}
+        stages = {"cost": lambda: [detr.cost_matrix(lg, bx, tgt_ids, tgt_boxes) for lg, bx in layers],
+                  "match": lambda: [detr.match(c, sizes) for c in cs], "loss": loss_step, "total": total_step}
         med, p90 = {}, {}
         for name, fn in stages.items():
             med[name], p90[name] = timed(fn)
         print(json.dumps({"backend": f"torch-{dev.type}", "torch": torch.__version__,
                           "threads": torch.get_num_threads(), "batch": bsz, "queries": nq, "classes": k,
-                          "targets": m, "median_us": med, "p90_us": p90}), flush=True)
+                          "targets": m, "layers": args.layers, "median_us": med, "p90_us": p90}), flush=True)
     return 0
 
 
