@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
         description = "Train a small DETR-style set predictor on synthetic shapes with hungarian4j's loss in DJL.")
 public final class TrainMain implements Callable<Integer> {
     @Option(names = "--steps", description = "training steps (default: ${DEFAULT-VALUE})")
-    int steps = 600;
+    int steps = 2000;
     @Option(names = "--seed", description = "seed of the data and the weights (default: ${DEFAULT-VALUE})")
     long seed = 1;
     @Option(names = "--plot", description = "write the loss curve to this PNG file")
