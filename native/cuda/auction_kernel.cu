@@ -287,7 +287,7 @@ extern "C" int h4j_cuda_match_auction_bounded(int B, int Q, int max_m, const int
                                               const float* costs_dev, int* assign_dev,
                                               double* matching_cost_dev, int* stats_dev, void* stream) {
     return h4j::guarded("h4j_cuda_match_auction_bounded", [&]() -> int {
-        if (int rc = h4j::validate_dims(B, Q, -1)) return rc;
+        if (int rc = h4j::validate_sizes(B, Q)) return rc;
         if (max_m < 0)
             return h4j::set_error(H4J_ERR_INVALID_ARG, "max_m is %d; must be >= 0", max_m);
         if (int rc = h4j::require(offsets_dev, "offsets")) return rc;
@@ -304,7 +304,7 @@ extern "C" int h4j_cuda_match_auction(int B, int Q, const int* offsets_dev, cons
                                       int* assign_dev, double* matching_cost_dev, int* stats_dev,
                                       void* stream) {
     return h4j::guarded("h4j_cuda_match_auction", [&]() -> int {
-        if (int rc = h4j::validate_dims(B, Q, -1)) return rc;
+        if (int rc = h4j::validate_sizes(B, Q)) return rc;
         if (int rc = h4j::require(offsets_dev, "offsets")) return rc;
         if (int rc = h4j::cuda::require_device()) return rc;
         std::vector<int> offs((size_t)B + 1);
@@ -328,7 +328,7 @@ extern "C" int h4j_cuda_match_auction(int B, int Q, const int* offsets_dev, cons
 extern "C" int h4j_cuda_match_auction_host(int B, int Q, const int* offsets, const float* costs,
                                            int* assign_out, double* matching_cost_out, int* stats_out) {
     return h4j::guarded("h4j_cuda_match_auction_host", [&]() -> int {
-        if (int rc = h4j::validate_dims(B, Q, -1)) return rc;
+        if (int rc = h4j::validate_sizes(B, Q)) return rc;
         long long T = 0;
         if (int rc = h4j::validate_offsets(B, offsets, &T)) return rc;
         if (int rc = h4j::require(assign_out, "assign_out")) return rc;

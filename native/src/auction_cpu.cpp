@@ -98,7 +98,7 @@ void cpu_solve_block(int Q, int M, const float* block, int* assign_q, double* co
 extern "C" int h4j_cpu_match_auction(int B, int Q, const int* offsets, const float* costs,
                                      int* assign_out, double* matching_cost_out, int* stats_out) {
     return h4j::guarded("h4j_cpu_match_auction", [&]() -> int {
-        if (int rc = h4j::validate_dims(B, Q, -1)) return rc;
+        if (int rc = h4j::validate_sizes(B, Q)) return rc;
         long long T = 0;
         if (int rc = h4j::validate_offsets(B, offsets, &T)) return rc;
         if (int rc = h4j::require(assign_out, "assign_out")) return rc;

@@ -69,8 +69,10 @@ int parse_config(const double* cfg, Config* out);
 /// Parses and validates cfg (NULL = defaults) with CONTRACT.md section 3's slots.
 int parse_config_ext(const double* cfg, Config* out);
 
-/// B >= 1, Q >= 1, C >= min_c (2: K real classes plus no-object; 1 for focal; C < 0 skips the
-/// C check, for functions without logits).
+/// B >= 1, Q >= 1, B*Q < 2^31 (the functions without logits: the matchers).
+int validate_sizes(int B, int Q);
+/// validate_sizes and C >= min_c (2: K real classes plus no-object; 1 for focal). A negative C is
+/// refused like any other too small C (it once skipped the check and crashed the kernels).
 int validate_dims(int B, int Q, int C, int min_c = 2);
 /// offsets[B+1] monotone from 0; on success *T_out = offsets[B].
 int validate_offsets(int B, const int* offsets, long long* T_out);

@@ -418,7 +418,7 @@ extern "C" int h4j_cpu_match_exact(int B, int Q, const int* offsets, const float
     using namespace h4j;
     return guarded("h4j_cpu_match_exact", [&]() -> int {
         long long T = 0;
-        if (int rc = validate_dims(B, Q, -1)) return rc;
+        if (int rc = validate_sizes(B, Q)) return rc;
         if (int rc = validate_offsets(B, offsets, &T)) return rc;
         if (int rc = require(assign_out, "assign_out")) return rc;
         if (int rc = validate_costs(B, Q, offsets, costs)) return rc;

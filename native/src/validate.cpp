@@ -139,17 +139,23 @@ int parse_config(const double* cfg, Config* out) { return parse_config_impl(cfg,
 
 int parse_config_ext(const double* cfg, Config* out) { return parse_config_impl(cfg, out, true); }
 
-int validate_dims(int B, int Q, int C, int min_c) {
+int validate_sizes(int B, int Q) {
     if (B < 1) return set_error(H4J_ERR_INVALID_ARG, "B is %d; must be >= 1", B);
     if (Q < 1) return set_error(H4J_ERR_INVALID_ARG, "Q is %d; must be >= 1", Q);
-    if (C >= 0 && C < min_c)
+    // every flat index must fit in 63 bits, and B*Q in an int (assignments are int[B*Q])
+    if ((long long)B * Q > 0x7fffffffLL)
+        return set_error(H4J_ERR_INVALID_ARG, "B*Q is %lld; must be < 2^31", (long long)B * Q);
+    return H4J_OK;
+}
+
+int validate_dims(int B, int Q, int C, int min_c) {
+    if (int rc = validate_sizes(B, Q)) return rc;
+    // C < 0 is as bad as a too small C: a negative C once skipped this check and crashed the kernels
+    if (C < min_c)
         return set_error(H4J_ERR_INVALID_ARG,
                          min_c == 2 ? "C is %d; must be >= 2 (K real classes plus no-object, K >= 1)"
                                     : "C is %d; must be >= 1 (K focal classes, K >= 1)",
                          C);
-    // every flat index must fit in 63 bits, and B*Q in an int (assignments are int[B*Q])
-    if ((long long)B * Q > 0x7fffffffLL)
-        return set_error(H4J_ERR_INVALID_ARG, "B*Q is %lld; must be < 2^31", (long long)B * Q);
     return H4J_OK;
 }
 

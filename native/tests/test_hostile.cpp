@@ -1,0 +1,247 @@
+// hungarian4j — every C entry point under hostile arguments: negative, zero and overflowing sizes,
+// NULL pointers, broken offsets. Each call must return a non-OK status with a message (or, for
+// the CUDA functions of a machine without a device, H4J_ERR_NO_DEVICE) and never crash. Arrays
+// are always at least as long as the sizes claim: a C function cannot detect a caller that lies
+// about an array's length, so that is not a hostile argument but a broken contract.
+#include <climits>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "harness.h"
+#include "hungarian4j/auction.h"
+#include "hungarian4j/hungarian4j.h"
+
+namespace {
+
+// A valid batch: B = 2, Q = 3, C = 4, targets {1, 2}.
+struct Base {
+    int B = 2, Q = 3, C = 4;
+    std::vector<float> logits = std::vector<float>(2 * 3 * 4, 0.5f);
+    std::vector<float> boxes = {0.5f, 0.5f, 0.2f, 0.2f, 0.4f, 0.4f, 0.1f, 0.3f, 0.6f, 0.5f, 0.2f, 0.1f,
+                                0.5f, 0.5f, 0.2f, 0.2f, 0.4f, 0.4f, 0.1f, 0.3f, 0.6f, 0.5f, 0.2f, 0.1f};
+    std::vector<int> offsets = {0, 1, 3};
+    std::vector<int> labels = {0, 2, 1};
+    std::vector<float> tboxes = {0.5f, 0.5f, 0.2f, 0.2f, 0.3f, 0.3f, 0.1f, 0.1f, 0.7f, 0.6f, 0.2f, 0.3f};
+    std::vector<float> costs = std::vector<float>(3 * 3, 1.0f);
+    std::vector<int> assign = std::vector<int>(6, -1);
+    std::vector<double> mc = std::vector<double>(2, 0.0);
+    std::vector<double> terms = std::vector<double>(H4J_TERMS_LEN, 0.0);
+    std::vector<float> gl = std::vector<float>(2 * 3 * 4, 0.0f);
+    std::vector<float> gb = std::vector<float>(2 * 3 * 4, 0.0f);
+    std::vector<int> stats = std::vector<int>(2 * H4J_AUCTION_STATS_LEN, 0);
+    std::vector<float> cost_out = std::vector<float>(3 * 3, 0.0f);
+};
+
+// Sizes that are bad on their own, or whose products overflow an int (B*Q >= 2^31).
+struct Dims {
+    int B, Q, C;
+};
+const Dims kBadDims[] = {
+    {0, 3, 4},       {-1, 3, 4},       {INT_MIN, 3, 4}, {2, 0, 4},        {2, -1, 4},
+    {2, INT_MIN, 4}, {2, 3, 1},        {2, 3, 0},       {2, 3, -1},       {2, 3, INT_MIN},
+    {65536, 65536, 4}, {INT_MAX, INT_MAX, 4}, {INT_MAX, 2, 4},
+};
+// the matchers have no C
+const Dims kBadSizes[] = {
+    {0, 3, 0}, {-1, 3, 0}, {INT_MIN, 3, 0}, {2, 0, 0}, {2, -7, 0}, {2, INT_MIN, 0},
+    {65536, 65536, 0}, {INT_MAX, INT_MAX, 0},
+};
+
+bool failed_with_message(int rc) {
+    return rc != H4J_OK && h4j_last_error() != nullptr && std::strlen(h4j_last_error()) > 0;
+}
+
+// The CUDA functions report a missing device first; with a device, they report the argument.
+bool cuda_refused(int rc) { return rc == H4J_ERR_NO_DEVICE || failed_with_message(rc); }
+
+}  // namespace
+
+TEST(base_batch_is_valid) {
+    Base a;
+    CHECK_EQ(h4j_cpu_forward(a.B, a.Q, a.C, a.logits.data(), a.boxes.data(), a.offsets.data(),
+                             a.labels.data(), a.tboxes.data(), nullptr, a.assign.data(), a.mc.data(),
+                             a.terms.data(), a.gl.data(), a.gb.data()),
+             H4J_OK);
+}
+
+TEST(bad_dims_are_refused_by_every_cpu_function) {
+    for (const Dims& d : kBadDims) {
+        Base a;
+        CHECK_MSG(failed_with_message(h4j_cpu_forward(d.B, d.Q, d.C, a.logits.data(), a.boxes.data(),
+                                                      a.offsets.data(), a.labels.data(), a.tboxes.data(),
+                                                      nullptr, a.assign.data(), a.mc.data(), a.terms.data(),
+                                                      a.gl.data(), a.gb.data())),
+                  "forward B=%d Q=%d C=%d", d.B, d.Q, d.C);
+        CHECK_MSG(failed_with_message(h4j_cpu_cost_blocks(d.B, d.Q, d.C, a.logits.data(), a.boxes.data(),
+                                                          a.offsets.data(), a.labels.data(),
+                                                          a.tboxes.data(), nullptr, a.cost_out.data())),
+                  "cost_blocks B=%d Q=%d C=%d", d.B, d.Q, d.C);
+        CHECK_MSG(failed_with_message(h4j_cpu_loss(d.B, d.Q, d.C, a.logits.data(), a.boxes.data(),
+                                                   a.offsets.data(), a.labels.data(), a.tboxes.data(),
+                                                   nullptr, a.assign.data(), a.terms.data(), a.gl.data(),
+                                                   a.gb.data())),
+                  "loss B=%d Q=%d C=%d", d.B, d.Q, d.C);
+        CHECK_MSG(cuda_refused(h4j_cuda_cost_blocks_host(d.B, d.Q, d.C, a.logits.data(), a.boxes.data(),
+                                                         a.offsets.data(), a.labels.data(),
+                                                         a.tboxes.data(), nullptr, a.cost_out.data())),
+                  "cuda_cost_blocks_host B=%d Q=%d C=%d", d.B, d.Q, d.C);
+        CHECK_MSG(cuda_refused(h4j_cuda_loss_host(d.B, d.Q, d.C, a.logits.data(), a.boxes.data(),
+                                                  a.offsets.data(), a.labels.data(), a.tboxes.data(),
+                                                  nullptr, a.assign.data(), a.terms.data(), a.gl.data(),
+                                                  a.gb.data())),
+                  "cuda_loss_host B=%d Q=%d C=%d", d.B, d.Q, d.C);
+        CHECK_MSG(cuda_refused(h4j_cuda_forward_host(d.B, d.Q, d.C, a.logits.data(), a.boxes.data(),
+                                                     a.offsets.data(), a.labels.data(), a.tboxes.data(),
+                                                     nullptr, a.assign.data(), a.mc.data(), a.terms.data(),
+                                                     a.gl.data(), a.gb.data(), a.stats.data())),
+                  "cuda_forward_host B=%d Q=%d C=%d", d.B, d.Q, d.C);
+        size_t bytes = 0;
+        CHECK(cuda_refused(h4j_cuda_loss_workspace_size(d.B, d.Q, d.C, &bytes)));
+        CHECK(cuda_refused(h4j_cuda_forward_workspace_size(d.B, d.Q, d.C, 3, 2, &bytes)));
+    }
+}
+
+TEST(bad_sizes_are_refused_by_every_matcher) {
+    for (const Dims& d : kBadSizes) {
+        Base a;
+        CHECK_MSG(failed_with_message(h4j_cpu_match_exact(d.B, d.Q, a.offsets.data(), a.costs.data(),
+                                                          a.assign.data(), a.mc.data())),
+                  "match_exact B=%d Q=%d", d.B, d.Q);
+        CHECK_MSG(failed_with_message(h4j_cpu_match_auction(d.B, d.Q, a.offsets.data(), a.costs.data(),
+                                                            a.assign.data(), a.mc.data(), a.stats.data())),
+                  "match_auction B=%d Q=%d", d.B, d.Q);
+        CHECK_MSG(cuda_refused(h4j_cuda_match_auction_host(d.B, d.Q, a.offsets.data(), a.costs.data(),
+                                                           a.assign.data(), a.mc.data(), a.stats.data())),
+                  "cuda_match_auction_host B=%d Q=%d", d.B, d.Q);
+    }
+}
+
+TEST(null_pointers_are_refused) {
+    Base a;
+    // h4j_cpu_forward: every required pointer NULL in turn
+    const float* L = a.logits.data();
+    const float* X = a.boxes.data();
+    const int* O = a.offsets.data();
+    const int* Y = a.labels.data();
+    const float* T = a.tboxes.data();
+    int* A = a.assign.data();
+    double* R = a.terms.data();
+    CHECK(failed_with_message(h4j_cpu_forward(2, 3, 4, nullptr, X, O, Y, T, nullptr, A, nullptr, R, nullptr, nullptr)));
+    CHECK(failed_with_message(h4j_cpu_forward(2, 3, 4, L, nullptr, O, Y, T, nullptr, A, nullptr, R, nullptr, nullptr)));
+    CHECK(failed_with_message(h4j_cpu_forward(2, 3, 4, L, X, nullptr, Y, T, nullptr, A, nullptr, R, nullptr, nullptr)));
+    CHECK(failed_with_message(h4j_cpu_forward(2, 3, 4, L, X, O, nullptr, T, nullptr, A, nullptr, R, nullptr, nullptr)));
+    CHECK(failed_with_message(h4j_cpu_forward(2, 3, 4, L, X, O, Y, nullptr, nullptr, A, nullptr, R, nullptr, nullptr)));
+    CHECK(failed_with_message(h4j_cpu_forward(2, 3, 4, L, X, O, Y, T, nullptr, nullptr, nullptr, R, nullptr, nullptr)));
+    CHECK(failed_with_message(h4j_cpu_forward(2, 3, 4, L, X, O, Y, T, nullptr, A, nullptr, nullptr, nullptr, nullptr)));
+    CHECK(failed_with_message(h4j_cpu_forward(2, 3, 4, L, X, O, Y, T, nullptr, A, nullptr, R, a.gl.data(), nullptr)));
+    CHECK(failed_with_message(h4j_cpu_forward(2, 3, 4, L, X, O, Y, T, nullptr, A, nullptr, R, nullptr, a.gb.data())));
+    // h4j_cpu_cost_blocks
+    CHECK(failed_with_message(h4j_cpu_cost_blocks(2, 3, 4, nullptr, X, O, Y, T, nullptr, a.cost_out.data())));
+    CHECK(failed_with_message(h4j_cpu_cost_blocks(2, 3, 4, L, X, nullptr, Y, T, nullptr, a.cost_out.data())));
+    CHECK(failed_with_message(h4j_cpu_cost_blocks(2, 3, 4, L, X, O, Y, T, nullptr, nullptr)));
+    // h4j_cpu_loss
+    CHECK(failed_with_message(h4j_cpu_loss(2, 3, 4, L, X, O, Y, T, nullptr, nullptr, R, nullptr, nullptr)));
+    CHECK(failed_with_message(h4j_cpu_loss(2, 3, 4, L, X, O, Y, T, nullptr, A, nullptr, nullptr, nullptr)));
+    CHECK(failed_with_message(h4j_cpu_loss(2, 3, 4, L, nullptr, O, Y, T, nullptr, A, R, nullptr, nullptr)));
+    // matchers
+    CHECK(failed_with_message(h4j_cpu_match_exact(2, 3, nullptr, a.costs.data(), A, nullptr)));
+    CHECK(failed_with_message(h4j_cpu_match_exact(2, 3, O, nullptr, A, nullptr)));
+    CHECK(failed_with_message(h4j_cpu_match_exact(2, 3, O, a.costs.data(), nullptr, nullptr)));
+    CHECK(failed_with_message(h4j_cpu_match_auction(2, 3, nullptr, a.costs.data(), A, nullptr, nullptr)));
+    CHECK(failed_with_message(h4j_cpu_match_auction(2, 3, O, nullptr, A, nullptr, nullptr)));
+    CHECK(failed_with_message(h4j_cpu_match_auction(2, 3, O, a.costs.data(), nullptr, nullptr, nullptr)));
+    // the CUDA entry points (device pointers are never dereferenced on the host)
+    CHECK(cuda_refused(h4j_cuda_forward_host(2, 3, 4, nullptr, X, O, Y, T, nullptr, A, nullptr, R, nullptr, nullptr, nullptr)));
+    CHECK(cuda_refused(h4j_cuda_loss_host(2, 3, 4, L, X, nullptr, Y, T, nullptr, A, R, nullptr, nullptr)));
+    CHECK(cuda_refused(h4j_cuda_cost_blocks_host(2, 3, 4, L, X, O, Y, T, nullptr, nullptr)));
+    CHECK(cuda_refused(h4j_cuda_match_auction_host(2, 3, nullptr, a.costs.data(), A, nullptr, nullptr)));
+    CHECK(cuda_refused(h4j_cuda_forward(2, 3, 4, 2, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                        nullptr, 0, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr)));
+    CHECK(cuda_refused(h4j_cuda_loss(2, 3, 4, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                     nullptr, 0, nullptr, nullptr, nullptr, nullptr)));
+    CHECK(cuda_refused(h4j_cuda_cost_blocks(2, 3, 4, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                            nullptr, nullptr)));
+    CHECK(cuda_refused(h4j_cuda_match_auction(2, 3, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr)));
+    CHECK(cuda_refused(h4j_cuda_match_auction_bounded(2, 3, -1, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                                      nullptr)));
+    CHECK(cuda_refused(h4j_cuda_loss_workspace_size(2, 3, 4, nullptr)));
+    CHECK(cuda_refused(h4j_cuda_forward_workspace_size(2, 3, 4, 3, 2, nullptr)));
+    CHECK(cuda_refused(h4j_cuda_forward_workspace_size(2, 3, 4, -1, 2, nullptr)));
+    CHECK(cuda_refused(h4j_cuda_device_count(nullptr)));
+    CHECK(cuda_refused(h4j_cuda_device_name(0, nullptr, 16)));
+    char name[4];
+    CHECK(cuda_refused(h4j_cuda_device_name(0, name, 0)));
+    CHECK(cuda_refused(h4j_cuda_device_name(0, name, INT_MIN)));
+    CHECK(cuda_refused(h4j_cuda_device_name(-1, name, 4)));
+    CHECK(cuda_refused(h4j_cuda_device_name(INT_MAX, name, 4)));
+}
+
+TEST(broken_offsets_are_refused) {
+    const std::vector<std::vector<int>> bad = {{1, 1, 3}, {-1, 1, 3}, {0, 2, 1}, {0, -5, 3}, {0, 1, INT_MIN},
+                                               {INT_MIN, 0, 0}};
+    for (const std::vector<int>& o : bad) {
+        Base a;
+        CHECK(failed_with_message(h4j_cpu_forward(2, 3, 4, a.logits.data(), a.boxes.data(), o.data(),
+                                                  a.labels.data(), a.tboxes.data(), nullptr, a.assign.data(),
+                                                  nullptr, a.terms.data(), nullptr, nullptr)));
+        CHECK(failed_with_message(h4j_cpu_match_exact(2, 3, o.data(), a.costs.data(), a.assign.data(), nullptr)));
+        CHECK(failed_with_message(
+            h4j_cpu_match_auction(2, 3, o.data(), a.costs.data(), a.assign.data(), nullptr, nullptr)));
+        CHECK(failed_with_message(h4j_cpu_loss(2, 3, 4, a.logits.data(), a.boxes.data(), o.data(),
+                                               a.labels.data(), a.tboxes.data(), nullptr, a.assign.data(),
+                                               a.terms.data(), nullptr, nullptr)));
+    }
+}
+
+TEST(bad_assignments_and_config_are_refused) {
+    Base a;
+    const std::vector<std::vector<int>> bad = {{INT_MIN, -1, -1, -1, -1, -1}, {1, -1, -1, -1, -1, -1},
+                                               {-1, -1, -1, INT_MAX, -1, -1}, {-1, -1, -1, 0, 0, -1}};
+    for (const std::vector<int>& asg : bad)
+        CHECK(failed_with_message(h4j_cpu_loss(2, 3, 4, a.logits.data(), a.boxes.data(), a.offsets.data(),
+                                               a.labels.data(), a.tboxes.data(), nullptr, asg.data(),
+                                               a.terms.data(), nullptr, nullptr)));
+    std::vector<double> cfg(H4J_CFG_LEN, 0.0);
+    cfg[H4J_CFG_COST_CLASS] = -1;
+    CHECK(failed_with_message(h4j_cpu_forward(2, 3, 4, a.logits.data(), a.boxes.data(), a.offsets.data(),
+                                              a.labels.data(), a.tboxes.data(), cfg.data(), a.assign.data(),
+                                              nullptr, a.terms.data(), nullptr, nullptr)));
+    cfg[H4J_CFG_COST_CLASS] = 1;
+    cfg[H4J_CFG_CLASS_COST] = 1e300;
+    CHECK(failed_with_message(h4j_cpu_forward(2, 3, 4, a.logits.data(), a.boxes.data(), a.offsets.data(),
+                                              a.labels.data(), a.tboxes.data(), cfg.data(), a.assign.data(),
+                                              nullptr, a.terms.data(), nullptr, nullptr)));
+    cfg[H4J_CFG_CLASS_COST] = 0;
+    cfg[H4J_CFG_REDUCTION] = -1e-300;
+    CHECK(failed_with_message(h4j_cpu_forward(2, 3, 4, a.logits.data(), a.boxes.data(), a.offsets.data(),
+                                              a.labels.data(), a.tboxes.data(), cfg.data(), a.assign.data(),
+                                              nullptr, a.terms.data(), nullptr, nullptr)));
+}
+
+TEST(bad_labels_are_refused) {
+    for (int bad : {-1, 3, INT_MIN, INT_MAX}) {
+        Base a;
+        a.labels[1] = bad;
+        CHECK(failed_with_message(h4j_cpu_forward(2, 3, 4, a.logits.data(), a.boxes.data(), a.offsets.data(),
+                                                  a.labels.data(), a.tboxes.data(), nullptr, a.assign.data(),
+                                                  nullptr, a.terms.data(), nullptr, nullptr)));
+    }
+}
+
+TEST(thread_settings_take_any_int) {
+    const int prev = h4j_set_max_threads(INT_MIN);
+    h4j_set_max_threads(-1);
+    h4j_set_max_threads(INT_MAX);
+    Base a;
+    CHECK_EQ(h4j_cpu_forward(a.B, a.Q, a.C, a.logits.data(), a.boxes.data(), a.offsets.data(), a.labels.data(),
+                             a.tboxes.data(), nullptr, a.assign.data(), a.mc.data(), a.terms.data(), a.gl.data(),
+                             a.gb.data()),
+             H4J_OK);
+    h4j_set_max_threads(prev);
+    CHECK(h4j_status_string(-1) != nullptr);
+    CHECK(h4j_status_string(INT_MIN) != nullptr);
+    CHECK(h4j_status_string(INT_MAX) != nullptr);
+}
+
+H4J_TEST_MAIN
