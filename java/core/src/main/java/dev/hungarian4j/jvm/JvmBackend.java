@@ -36,6 +36,7 @@ public final class JvmBackend implements ComputeBackend {
 
     @Override
     public void costBlocks(HungarianConfig c, Batch batch, float[] costOut) {
+        recheck(batch);
         Predictions p = batch.predictions();
         Targets t = batch.targets();
         if (c.lossClass() == LossClass.FOCAL) {
@@ -59,6 +60,7 @@ public final class JvmBackend implements ComputeBackend {
             }
             return NativeBackend.instance().match(batch, costs, matcher);
         }
+        recheck(batch);
         int[] assignment = new int[batch.batch() * batch.queries()];
         double[] cost = JvmMatcher.matchAll(batch.batch(), batch.queries(), batch.targets().offsets(), costs,
                 assignment);
@@ -94,6 +96,7 @@ public final class JvmBackend implements ComputeBackend {
             throw new InvalidInputException(gradLogits == null ? "grad_logits" : "grad_boxes",
                     "is null while the other gradient array is not; pass both or neither");
         }
+        recheck(batch);
         // query groups: the kernels see B*G images of Q/G queries, normalized by the whole batch's normalizer
         double normalizer = c.normalizer(batch);
         Batch v = QueryGroups.view(batch, c.groups());
@@ -108,5 +111,18 @@ public final class JvmBackend implements ComputeBackend {
                         t.labels(), t.boxes(), c.lossCeWeight(), c.lossBboxWeight(), c.lossGiouWeight(), c.eosCoef(),
                         sum, normalizer, assignment, gradLogits, gradBoxes);
         return new LossTerms(r[0], r[1], r[2], r[3]);
+    }
+
+    /**
+     * Re-runs the checks of {@link Predictions}, {@link Targets} and {@link Batch} on the arrays' current contents:
+     * they are referenced, not copied, so a caller may have changed them since construction (an offset, a width
+     * made negative), and the native backends check the values at every call too. O(input), small next to the
+     * kernels.
+     */
+    private static void recheck(Batch batch) {
+        Predictions p = batch.predictions();
+        Targets t = batch.targets();
+        new Batch(new Predictions(p.batch(), p.queries(), p.numLogits(), p.logits(), p.boxes(), "", p.lossClass()),
+                new Targets(t.offsets(), t.labels(), t.boxes()));
     }
 }

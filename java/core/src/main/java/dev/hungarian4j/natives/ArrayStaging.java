@@ -1,7 +1,9 @@
 package dev.hungarian4j.natives;
 
 import dev.hungarian4j.Batch;
+import dev.hungarian4j.InvalidInputException;
 import dev.hungarian4j.Predictions;
+import dev.hungarian4j.Targets;
 import org.bytedeco.javacpp.FloatPointer;
 
 import java.nio.ByteBuffer;
@@ -31,6 +33,7 @@ final class ArrayStaging {
     private static final ThreadLocal<ArrayStaging> CURRENT = ThreadLocal.withInitial(ArrayStaging::new);
 
     private final FloatBuffer[] buffers = new FloatBuffer[4];
+    private int[] offsets = new int[65];
     private final FloatPointer[] pointers = new FloatPointer[4];
 
     private ArrayStaging() {
@@ -39,6 +42,28 @@ final class ArrayStaging {
     /** The calling thread's buffers. */
     static ArrayStaging current() {
         return CURRENT.get();
+    }
+
+    /**
+     * A copy of the targets' offsets, checked against the lengths of their labels and boxes. {@link Targets}
+     * references its arrays, so a caller may have changed the offsets since it was built; the native side reads
+     * {@code labels} and {@code boxes} up to {@code offsets[B]}, so it gets this checked copy (it checks the
+     * values itself: {@code offsets[0] = 0}, non-decreasing). Entries past B are left over from larger calls.
+     */
+    int[] offsets(Targets t) {
+        int[] src = t.offsets();
+        int n = src.length;
+        if (offsets.length < n) {
+            offsets = new int[n];
+        }
+        System.arraycopy(src, 0, offsets, 0, n);
+        int total = offsets[n - 1];
+        if (total != t.labels().length || 4L * total != t.boxes().length) {
+            throw new InvalidInputException("targets.offsets[" + (n - 1) + "]", "is " + total + " but labels has "
+                    + t.labels().length + " and boxes " + t.boxes().length
+                    + " entries (the arrays were changed after the Targets was built)");
+        }
+        return offsets;
     }
 
     /** A copy of the predictions' logits. */

@@ -100,11 +100,12 @@ public final class CudaBackend implements ComputeBackend {
         // the cost kernel has the focal class cost; groups and num_boxes do not change cost blocks
         Predictions p = batch.predictions();
         Targets t = batch.targets();
-        int n = NativeBackend.costCount(batch);
-        NativeBackend.need("cost_out", costOut, costOut == null ? 0 : costOut.length, n);
         ArrayStaging st = ArrayStaging.current();
+        int[] offsets = st.offsets(t);
+        int n = NativeBackend.costCount(p.queries(), offsets[p.batch()]);
+        NativeBackend.need("cost_out", costOut, costOut == null ? 0 : costOut.length, n);
         NativeStatus.check(NativeLibrary.h4j_cuda_cost_blocks_host(p.batch(), p.queries(), p.numLogits(),
-                st.logits(p), st.boxes(p), t.offsets(), t.labels(), t.boxes(),
+                st.logits(p), st.boxes(p), offsets, t.labels(), t.boxes(),
                 NativeConfig.pack(config), st.costsOut(costOut, n)), "h4j_cuda_cost_blocks_host");
         st.copyCostsOut(costOut, n);
     }
@@ -114,13 +115,15 @@ public final class CudaBackend implements ComputeBackend {
         if (matcher == MatcherKind.EXACT) {
             return NativeBackend.instance().match(batch, costs, matcher);
         }
-        int n = NativeBackend.costCount(batch);
+        ArrayStaging st = ArrayStaging.current();
+        int[] offsets = st.offsets(batch.targets());
+        int n = NativeBackend.costCount(batch.queries(), offsets[batch.batch()]);
         NativeBackend.need("costs", costs, costs == null ? 0 : costs.length, n);
         int[] assignment = new int[batch.batch() * batch.queries()];
         double[] cost = new double[batch.batch()];
         int[] stats = new int[batch.batch() * MatcherReport.STATS_LEN];
         NativeStatus.check(NativeLibrary.h4j_cuda_match_auction_host(batch.batch(), batch.queries(),
-                batch.targets().offsets(), ArrayStaging.current().costsIn(costs, n), assignment, cost,
+                offsets, st.costsIn(costs, n), assignment, cost,
                 stats), "h4j_cuda_match_auction_host");
         return new Matching(batch.batch(), batch.queries(), assignment, cost, new MatcherReport(stats));
     }
@@ -136,8 +139,9 @@ public final class CudaBackend implements ComputeBackend {
         NativeBackend.needGradients(p, gradLogits, gradBoxes);
         double[] terms = new double[5];
         ArrayStaging st = ArrayStaging.current();
+        int[] offsets = st.offsets(t);
         NativeStatus.check(NativeLibrary.h4j_cuda_loss_host(p.batch(), p.queries(), p.numLogits(),
-                st.logits(p), st.boxes(p), t.offsets(), t.labels(), t.boxes(),
+                st.logits(p), st.boxes(p), offsets, t.labels(), t.boxes(),
                 NativeConfig.pack(config), assignment, terms,
                 st.gradLogits(p, gradLogits), st.gradBoxes(p, gradBoxes)), "h4j_cuda_loss_host");
         st.copyGradients(p, gradLogits, gradBoxes);
@@ -159,9 +163,10 @@ public final class CudaBackend implements ComputeBackend {
         int[] stats = new int[p.batch() * MatcherReport.STATS_LEN];
         NativeBackend.needGradients(p, gradLogits, gradBoxes);
         ArrayStaging st = ArrayStaging.current();
+        int[] offsets = st.offsets(t);
         // one pipeline on the device: costs, auction and loss without a host round trip in between
         NativeStatus.check(NativeLibrary.h4j_cuda_forward_host(p.batch(), p.queries(), p.numLogits(),
-                st.logits(p), st.boxes(p), t.offsets(), t.labels(), t.boxes(),
+                st.logits(p), st.boxes(p), offsets, t.labels(), t.boxes(),
                 NativeConfig.pack(config), assignment, cost, terms,
                 st.gradLogits(p, gradLogits), st.gradBoxes(p, gradBoxes), stats), "h4j_cuda_forward_host");
         st.copyGradients(p, gradLogits, gradBoxes);

@@ -82,41 +82,44 @@ public final class NativeBackend implements ComputeBackend {
     public void costBlocks(HungarianConfig config, Batch batch, float[] costOut) {
         Predictions p = batch.predictions();
         Targets t = batch.targets();
-        int n = costCount(batch);
+        ArrayStaging st = ArrayStaging.current();
+        int[] offsets = st.offsets(t); // checked against the labels and boxes: they may have changed since
+        int n = costCount(p.queries(), offsets[p.batch()]);
         need("cost_out", costOut, costOut == null ? 0 : costOut.length, n);
         if (InPlaceArrays.ENABLED) {
             NativeStatus.check(NativeLibrary.h4j_cpu_cost_blocks(p.batch(), p.queries(), p.numLogits(),
-                    p.logits(), p.boxes(), t.offsets(), t.labels(), t.boxes(), NativeConfig.pack(config), costOut),
+                    p.logits(), p.boxes(), offsets, t.labels(), t.boxes(), NativeConfig.pack(config), costOut),
                     "h4j_cpu_cost_blocks");
             return;
         }
-        ArrayStaging st = ArrayStaging.current();
         NativeStatus.check(NativeLibrary.h4j_cpu_cost_blocks(p.batch(), p.queries(), p.numLogits(),
-                st.logits(p), st.boxes(p), t.offsets(), t.labels(), t.boxes(),
+                st.logits(p), st.boxes(p), offsets, t.labels(), t.boxes(),
                 NativeConfig.pack(config), st.costsOut(costOut, n)), "h4j_cpu_cost_blocks");
         st.copyCostsOut(costOut, n);
     }
 
     @Override
     public Matching match(Batch batch, float[] costs, MatcherKind matcher) {
-        int n = costCount(batch);
+        ArrayStaging st = ArrayStaging.current();
+        int[] offsets = st.offsets(batch.targets());
+        int n = costCount(batch.queries(), offsets[batch.batch()]);
         need("costs", costs, costs == null ? 0 : costs.length, n);
         int[] assignment = new int[batch.batch() * batch.queries()];
         double[] cost = new double[batch.batch()];
         if (matcher != MatcherKind.AUCTION && InPlaceArrays.ENABLED) {
             NativeStatus.check(NativeLibrary.h4j_cpu_match_exact(batch.batch(), batch.queries(),
-                    batch.targets().offsets(), costs, assignment, cost), "h4j_cpu_match_exact");
+                    offsets, costs, assignment, cost), "h4j_cpu_match_exact");
             return new Matching(batch.batch(), batch.queries(), assignment, cost, null);
         }
-        FloatPointer staged = ArrayStaging.current().costsIn(costs, n);
+        FloatPointer staged = st.costsIn(costs, n);
         if (matcher == MatcherKind.AUCTION) {
             int[] stats = new int[batch.batch() * MatcherReport.STATS_LEN];
             NativeStatus.check(NativeLibrary.h4j_cpu_match_auction(batch.batch(), batch.queries(),
-                    batch.targets().offsets(), staged, assignment, cost, stats), "h4j_cpu_match_auction");
+                    offsets, staged, assignment, cost, stats), "h4j_cpu_match_auction");
             return new Matching(batch.batch(), batch.queries(), assignment, cost, new MatcherReport(stats));
         }
         NativeStatus.check(NativeLibrary.h4j_cpu_match_exact(batch.batch(), batch.queries(),
-                batch.targets().offsets(), staged, assignment, cost), "h4j_cpu_match_exact");
+                offsets, staged, assignment, cost), "h4j_cpu_match_exact");
         return new Matching(batch.batch(), batch.queries(), assignment, cost, null);
     }
 
@@ -128,15 +131,16 @@ public final class NativeBackend implements ComputeBackend {
         need("assignment", assignment, assignment == null ? 0 : assignment.length, (long) p.batch() * p.queries());
         needGradients(p, gradLogits, gradBoxes);
         double[] terms = new double[5];
+        ArrayStaging st = ArrayStaging.current();
+        int[] offsets = st.offsets(t);
         if (InPlaceArrays.ENABLED) {
             NativeStatus.check(NativeLibrary.h4j_cpu_loss(p.batch(), p.queries(), p.numLogits(), p.logits(),
-                    p.boxes(), t.offsets(), t.labels(), t.boxes(), NativeConfig.pack(config), assignment, terms,
+                    p.boxes(), offsets, t.labels(), t.boxes(), NativeConfig.pack(config), assignment, terms,
                     gradLogits, gradBoxes), "h4j_cpu_loss");
             return new LossTerms(terms[0], terms[1], terms[2], terms[3]);
         }
-        ArrayStaging st = ArrayStaging.current();
         NativeStatus.check(NativeLibrary.h4j_cpu_loss(p.batch(), p.queries(), p.numLogits(),
-                st.logits(p), st.boxes(p), t.offsets(), t.labels(), t.boxes(),
+                st.logits(p), st.boxes(p), offsets, t.labels(), t.boxes(),
                 NativeConfig.pack(config), assignment, terms,
                 st.gradLogits(p, gradLogits), st.gradBoxes(p, gradBoxes)), "h4j_cpu_loss");
         st.copyGradients(p, gradLogits, gradBoxes);
@@ -225,17 +229,19 @@ public final class NativeBackend implements ComputeBackend {
      */
     public void matchInto(Batch batch, float[] costs, int[] assignOut, double[] costOut) {
         int rows = batch.batch() * batch.queries();
-        int n = costCount(batch);
+        ArrayStaging st = ArrayStaging.current();
+        int[] offsets = st.offsets(batch.targets());
+        int n = costCount(batch.queries(), offsets[batch.batch()]);
         need("costs", costs, costs == null ? 0 : costs.length, n);
         need("assign_out", assignOut, assignOut == null ? 0 : assignOut.length, rows);
         need("matching_cost_out", costOut, costOut == null ? 0 : costOut.length, batch.batch());
         if (InPlaceArrays.ENABLED) {
             NativeStatus.check(NativeLibrary.h4j_cpu_match_exact(batch.batch(), batch.queries(),
-                    batch.targets().offsets(), costs, assignOut, costOut), "h4j_cpu_match_exact");
+                    offsets, costs, assignOut, costOut), "h4j_cpu_match_exact");
             return;
         }
         NativeStatus.check(NativeLibrary.h4j_cpu_match_exact(batch.batch(), batch.queries(),
-                batch.targets().offsets(), ArrayStaging.current().costsIn(costs, n),
+                offsets, st.costsIn(costs, n),
                 assignOut, costOut), "h4j_cpu_match_exact");
     }
 
@@ -277,15 +283,16 @@ public final class NativeBackend implements ComputeBackend {
             double[] termsOut, float[] gradLogits, float[] gradBoxes) {
         Predictions p = batch.predictions();
         Targets t = batch.targets();
+        ArrayStaging st = ArrayStaging.current();
+        int[] offsets = st.offsets(t);
         if (InPlaceArrays.ENABLED) {
             NativeStatus.check(NativeLibrary.h4j_cpu_forward(p.batch(), p.queries(), p.numLogits(), p.logits(),
-                    p.boxes(), t.offsets(), t.labels(), t.boxes(), NativeConfig.pack(config), assignOut, costOut,
+                    p.boxes(), offsets, t.labels(), t.boxes(), NativeConfig.pack(config), assignOut, costOut,
                     termsOut, gradLogits, gradBoxes), "h4j_cpu_forward");
             return;
         }
-        ArrayStaging st = ArrayStaging.current();
         NativeStatus.check(NativeLibrary.h4j_cpu_forward(p.batch(), p.queries(), p.numLogits(),
-                st.logits(p), st.boxes(p), t.offsets(), t.labels(), t.boxes(),
+                st.logits(p), st.boxes(p), offsets, t.labels(), t.boxes(),
                 NativeConfig.pack(config), assignOut, costOut, termsOut,
                 st.gradLogits(p, gradLogits), st.gradBoxes(p, gradBoxes)), "h4j_cpu_forward");
         st.copyGradients(p, gradLogits, gradBoxes);
@@ -293,7 +300,12 @@ public final class NativeBackend implements ComputeBackend {
 
     /** {@code Q * offsets[B]}: the floats of a batch's cost blocks. */
     static int costCount(Batch batch) {
-        long n = (long) batch.queries() * batch.targets().total();
+        return costCount(batch.queries(), batch.targets().total());
+    }
+
+    /** {@code queries * total}, refused when it does not fit a Java array. */
+    static int costCount(int queries, int total) {
+        long n = (long) queries * total;
         if (n > Integer.MAX_VALUE) {
             throw new dev.hungarian4j.InvalidInputException("targets", "give " + n
                     + " cost entries (Q * total targets); at most " + Integer.MAX_VALUE + " fit a Java array");

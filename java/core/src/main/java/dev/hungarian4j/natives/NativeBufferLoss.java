@@ -7,9 +7,7 @@ import dev.hungarian4j.LossTerms;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
-import org.bytedeco.javacpp.Pointer;
 
-import java.nio.Buffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
@@ -17,13 +15,24 @@ import java.nio.IntBuffer;
 /**
  * The native pipeline on off-heap memory, without copies: direct NIO buffers or JavaCPP pointers (for
  * example tensors a C++ engine already holds). The layout is the flat one of {@link dev.hungarian4j.Batch}.
- * Each call reads {@code offsets[B]} to size the target arrays, checks every capacity in Java (so the native
- * side never reads or writes past a buffer), and lets the native side validate the values; bad input throws
- * {@link InvalidInputException} naming the field and index. Thread-safe; allocates no Java arrays per call
- * besides the small config and terms arrays.
+ * Describe the memory once with a {@link BufferBatch} (inputs) and {@link BufferOutputs} (outputs) and call
+ * {@link #forward(BufferBatch, BufferOutputs)} every step: each call copies the B+1 offsets once (so the native
+ * side reads exactly what was checked), checks every capacity in Java against B, Q, C and {@code offsets[B]} (so
+ * the native side never reads or writes past a region), and lets the native side validate the values; bad input
+ * throws {@link InvalidInputException} naming the field and index. Thread-safe (with one {@code BufferBatch} and
+ * {@code BufferOutputs} per thread); a call allocates no Java arrays and no native memory besides its
+ * {@link LossTerms} result.
  */
 public final class NativeBufferLoss {
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
     private final double[] cfg;
+
+    /** Per-thread copies of the offsets and room for the terms: no allocation per call once grown. */
+    private static final class Scratch {
+        int[] offsets = new int[65];
+        final double[] terms = new double[5];
+    }
 
     /**
      * Packs the configuration once for all later calls.
@@ -33,12 +42,69 @@ public final class NativeBufferLoss {
      */
     public NativeBufferLoss(HungarianConfig config) {
         NativeBackend.instance();
+        if (config == null) {
+            throw new InvalidInputException("config", "is null");
+        }
         this.cfg = NativeConfig.pack(config);
     }
 
     /**
+     * Costs, exact matching, loss and (when {@code out} has gradients) gradients, from the memory {@code in}
+     * describes into the memory {@code out} describes.
+     *
+     * @param in  the shape and the predictions and targets, all set
+     * @param out the assignment (required), matching costs and gradients (optional)
+     * @return the loss terms
+     * @throws InvalidInputException              naming the field when a region is missing, has a negative
+     *                                            position or is too small for the shape and {@code offsets[B]},
+     *                                            or a value is bad (a non-finite number, a label out of range,
+     *                                            broken offsets)
+     * @throws dev.hungarian4j.HungarianException when the native call fails otherwise
+     */
+    public LossTerms forward(BufferBatch in, BufferOutputs out) {
+        if (in == null) {
+            throw new InvalidInputException("in", "is null");
+        }
+        if (out == null) {
+            throw new InvalidInputException("out", "is null");
+        }
+        int batch = in.batch();
+        long rows = (long) batch * in.queries();
+        int c = in.numLogits();
+        BufferViews.require("offsets", in.offsets, batch + 1L);
+        Scratch s = SCRATCH.get();
+        if (s.offsets.length < batch + 1) {
+            s.offsets = new int[batch + 1];
+        }
+        int[] offsets = s.offsets;
+        in.offsets.get(offsets, 0, batch + 1); // one snapshot: the native side reads what is checked here
+        int t = offsets[batch];
+        if (t < 0) {
+            throw new InvalidInputException("offsets[" + batch + "]", "is " + t + "; must be >= 0");
+        }
+        BufferViews.require("pred_logits", in.logits, rows * c);
+        BufferViews.require("pred_boxes", in.boxes, rows * 4);
+        BufferViews.require("labels", in.labels, t);
+        BufferViews.require("target_boxes", in.targetBoxes, 4L * t);
+        BufferViews.require("assign_out", out.assign, rows);
+        if (out.matchingCost != null) {
+            BufferViews.require("matching_cost_out", out.matchingCost, batch);
+        }
+        if (out.gradLogits != null) {
+            BufferViews.require("grad_logits", out.gradLogits, rows * c);
+            BufferViews.require("grad_boxes", out.gradBoxes, rows * 4);
+        }
+        double[] terms = s.terms;
+        NativeStatus.check(NativeLibrary.h4j_cpu_forward(batch, in.queries(), c, in.logits, in.boxes, offsets,
+                in.labels, in.targetBoxes, cfg, out.assign, out.matchingCost, terms, out.gradLogits, out.gradBoxes),
+                "h4j_cpu_forward");
+        return new LossTerms(terms[0], terms[1], terms[2], terms[3]);
+    }
+
+    /**
      * Costs, exact matching, loss and (when both gradient buffers are non-null) gradients, on direct buffers.
-     * Buffers are read from their position; capacities are checked against B, Q, C and {@code offsets[B]}.
+     * Buffers are used from their position to their limit; capacities are checked against B, Q, C and
+     * {@code offsets[B]}.
      *
      * @param batch           B &gt;= 1 images
      * @param queries         Q &gt;= 1 predictions per image
@@ -58,18 +124,19 @@ public final class NativeBufferLoss {
      *                                            direct, a buffer is too small, only one gradient buffer is
      *                                            given, or a value is bad
      * @throws dev.hungarian4j.HungarianException when the native call fails otherwise
+     * @deprecated describe the memory once with {@link BufferBatch} and {@link BufferOutputs} and call
+     *             {@link #forward(BufferBatch, BufferOutputs)}: the same checks, no allocation per call
      */
+    @Deprecated
     public LossTerms forward(int batch, int queries, int numLogits, FloatBuffer logits, FloatBuffer boxes,
             IntBuffer offsets, IntBuffer labels, FloatBuffer targetBoxes, IntBuffer assignOut,
             DoubleBuffer matchingCostOut, FloatBuffer gradLogits, FloatBuffer gradBoxes) {
-        // a pointer over a direct buffer shares its memory, position and limit: the pointer checks apply
-        return forward(batch, queries, numLogits, new FloatPointer(direct("pred_logits", logits)),
-                new FloatPointer(direct("pred_boxes", boxes)), new IntPointer(direct("offsets", offsets)),
-                new IntPointer(direct("labels", labels)), new FloatPointer(direct("target_boxes", targetBoxes)),
-                new IntPointer(direct("assign_out", assignOut)),
-                matchingCostOut == null ? null : new DoublePointer(direct("matching_cost_out", matchingCostOut)),
-                gradLogits == null ? null : new FloatPointer(direct("grad_logits", gradLogits)),
-                gradBoxes == null ? null : new FloatPointer(direct("grad_boxes", gradBoxes)));
+        BufferBatch in = new BufferBatch(batch, queries, numLogits).predictions(logits, boxes)
+                .targets(offsets, labels, targetBoxes);
+        checkGradPair(gradLogits, gradBoxes);
+        BufferOutputs out = new BufferOutputs().assignment(assignOut).matchingCost(matchingCostOut)
+                .gradients(gradLogits, gradBoxes);
+        return forward(in, out);
     }
 
     /**
@@ -96,75 +163,23 @@ public final class NativeBufferLoss {
      *                                            is too small, only one gradient pointer is given, or a value
      *                                            is bad
      * @throws dev.hungarian4j.HungarianException when the native call fails otherwise
+     * @deprecated use {@link #forward(BufferBatch, BufferOutputs)}
      */
+    @Deprecated
     public LossTerms forward(int batch, int queries, int numLogits, FloatPointer logits, FloatPointer boxes,
             IntPointer offsets, IntPointer labels, FloatPointer targetBoxes, IntPointer assignOut,
             DoublePointer matchingCostOut, FloatPointer gradLogits, FloatPointer gradBoxes) {
-        checkDims(batch, queries, numLogits);
-        long rows = (long) batch * queries;
-        requirePointer("offsets", offsets, batch + 1L);
-        int t = offsets.get(batch);
-        if (t < 0) {
-            throw new InvalidInputException("offsets[" + batch + "]", "is " + t + "; must be >= 0");
-        }
-        requirePointer("pred_logits", logits, rows * numLogits);
-        requirePointer("pred_boxes", boxes, rows * 4);
-        requirePointer("labels", labels, t);
-        requirePointer("target_boxes", targetBoxes, 4L * t);
-        requirePointer("assign_out", assignOut, rows);
-        if (matchingCostOut != null) {
-            requirePointer("matching_cost_out", matchingCostOut, batch);
-        }
         checkGradPair(gradLogits, gradBoxes);
-        if (gradLogits != null) {
-            requirePointer("grad_logits", gradLogits, rows * numLogits);
-            requirePointer("grad_boxes", gradBoxes, rows * 4);
-        }
-        double[] terms = new double[5];
-        try (DoublePointer pcfg = new DoublePointer(cfg); DoublePointer pterms = new DoublePointer(5)) {
-            NativeStatus.check(NativeLibrary.h4j_cpu_forward(batch, queries, numLogits, logits, boxes, offsets, labels,
-                    targetBoxes, pcfg, assignOut, matchingCostOut, pterms, gradLogits, gradBoxes), "h4j_cpu_forward");
-            pterms.get(terms);
-        }
-        return new LossTerms(terms[0], terms[1], terms[2], terms[3]);
+        return forward(new BufferBatch(batch, queries, numLogits).predictions(logits, boxes)
+                        .targets(offsets, labels, targetBoxes),
+                new BufferOutputs().assignment(assignOut).matchingCost(matchingCostOut)
+                        .gradients(gradLogits, gradBoxes));
     }
 
-    private static void checkDims(int batch, int queries, int numLogits) {
-        if (batch < 1) {
-            throw new InvalidInputException("batch", "is " + batch + "; must be >= 1");
-        }
-        if (queries < 1) {
-            throw new InvalidInputException("queries", "is " + queries + "; must be >= 1");
-        }
-        if (numLogits < 2) {
-            throw new InvalidInputException("numLogits", "is " + numLogits + "; K+1 must be >= 2");
-        }
-    }
-
-    private static void checkGradPair(Object gl, Object gb) {
+    static void checkGradPair(Object gl, Object gb) {
         if ((gl == null) != (gb == null)) {
             throw new InvalidInputException(gl == null ? "grad_logits" : "grad_boxes",
                     "is null but the other gradient is not; pass both or neither");
-        }
-    }
-
-    private static <B extends Buffer> B direct(String name, B b) {
-        if (b == null) {
-            throw new InvalidInputException(name, "is null");
-        }
-        if (!b.isDirect()) {
-            throw new InvalidInputException(name, "is a heap buffer; use a direct buffer or the float[] API");
-        }
-        return b;
-    }
-
-    private static void requirePointer(String name, Pointer p, long needed) {
-        if (p == null || p.isNull()) {
-            throw new InvalidInputException(name, "is null");
-        }
-        if (p.limit() > 0 && p.limit() - p.position() < needed) {
-            throw new InvalidInputException(name,
-                    "has " + (p.limit() - p.position()) + " elements; needs " + needed);
         }
     }
 }

@@ -100,6 +100,14 @@ final class NativeLibrary {
             @Cast("const double*") DoublePointer cfg, IntPointer assignOut, DoublePointer matchingCostOut,
             DoublePointer termsOut, FloatPointer gradLogits, FloatPointer gradBoxes);
 
+    /** The same with the offsets and the small arrays (config, terms) as Java arrays: NativeBufferLoss snapshots the
+     *  offsets it checked, so the native side reads exactly those. */
+    static native int h4j_cpu_forward(int B, int Q, int C, @Cast("const float*") FloatPointer logits,
+            @Cast("const float*") FloatPointer boxes, @Cast("const int*") int[] offsets,
+            @Cast("const int*") IntPointer labels, @Cast("const float*") FloatPointer tboxes,
+            @Cast("const double*") double[] cfg, IntPointer assignOut, DoublePointer matchingCostOut,
+            double[] termsOut, FloatPointer gradLogits, FloatPointer gradBoxes);
+
     // ---- CUDA backend (the *_host functions: host memory, staged like the CPU functions) ----
 
     static native int h4j_cuda_available();

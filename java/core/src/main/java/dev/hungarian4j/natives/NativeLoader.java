@@ -2,9 +2,10 @@ package dev.hungarian4j.natives;
 
 /**
  * Loads the native library once per JVM and remembers why it failed, so that nothing is retried and no
- * caller ever sees an {@link UnsatisfiedLinkError}. Set {@code -Dh4j.native.disable=true} to act as if the
- * library were missing. On another platform than the one the jar carries natives for, nothing is loaded and the
- * reason says so.
+ * caller ever sees an {@link UnsatisfiedLinkError}. The bundled libraries are loaded from a folder named by their
+ * content hash ({@link NativeExtraction}), never from JavaCPP's per-jar-name cache. Set
+ * {@code -Dh4j.native.disable=true} to act as if the library were missing. On another platform than the one the
+ * jar carries natives for, nothing is loaded and the reason says so.
  */
 final class NativeLoader {
     private static final String ERROR = load();
@@ -21,7 +22,12 @@ final class NativeLoader {
             return foreign;
         }
         try {
-            NativeLibrary.load();
+            java.nio.file.Path dir = NativeExtraction.extract();
+            if (dir != null) {
+                NativeExtraction.load(dir);
+            } else {
+                NativeLibrary.load(); // not bundled for this platform: JavaCPP's own search (library path)
+            }
             int v = NativeLibrary.h4j_version();
             if (v <= 0) {
                 return "libhungarian4j reported version " + v;

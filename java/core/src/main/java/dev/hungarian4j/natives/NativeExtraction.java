@@ -1,0 +1,101 @@
+package dev.hungarian4j.natives;
+
+import org.bytedeco.javacpp.Loader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * Extracts the bundled native libraries into a folder named by their content hash, and loads them from there.
+ * JavaCPP's own cache names a folder by the jar's file name only, so two builds of the same version (two
+ * checkouts, a rebuilt snapshot) overwrite each other's extracted library, and a JVM loading it while another
+ * rewrites it dies of SIGBUS. Here the path carries the version and a SHA-256 of both libraries: different content
+ * never shares a path, and a file is only ever created by an atomic rename of a complete copy, so a reader sees
+ * either nothing or the whole library.
+ */
+final class NativeExtraction {
+    /** The jar's natives, in load order (libhungarian4j before the JNI glue that links to it). */
+    private static final String[] LIBRARIES = {"libhungarian4j.so", "libjniNativeLibrary.so"};
+
+    private NativeExtraction() {
+    }
+
+    /**
+     * The folder the libraries were extracted into, or null when the natives are not bundled as resources for this
+     * platform (a foreign platform, or classes run from a build folder without them).
+     */
+    static Path extract() throws IOException {
+        String base = "/" + NativeExtraction.class.getPackageName().replace('.', '/') + "/" + Loader.getPlatform()
+                + "/";
+        byte[][] content = new byte[LIBRARIES.length][];
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IOException(e);
+        }
+        for (int i = 0; i < LIBRARIES.length; i++) {
+            try (InputStream in = NativeExtraction.class.getResourceAsStream(base + LIBRARIES[i])) {
+                if (in == null) {
+                    return null;
+                }
+                content[i] = in.readAllBytes();
+            }
+            sha.update(LIBRARIES[i].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha.update(content[i]);
+        }
+        StringBuilder hex = new StringBuilder();
+        for (byte b : sha.digest()) {
+            hex.append(String.format("%02x", b & 0xff));
+        }
+        Path dir = Loader.getCacheDir().toPath().resolve("hungarian4j")
+                .resolve(version() + "-" + hex.substring(0, 16));
+        Files.createDirectories(dir);
+        for (int i = 0; i < LIBRARIES.length; i++) {
+            Path target = dir.resolve(LIBRARIES[i]);
+            if (Files.isRegularFile(target) && Files.size(target) == content[i].length) {
+                continue; // same hash, same size: the complete library another JVM extracted
+            }
+            Path tmp = Files.createTempFile(dir, LIBRARIES[i], ".tmp");
+            try {
+                Files.write(tmp, content[i]);
+                try {
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        }
+        return dir;
+    }
+
+    /** The Maven version this jar was built as ("dev" when run from classes without Maven's metadata). */
+    private static String version() {
+        try (InputStream in = NativeExtraction.class.getResourceAsStream(
+                "/META-INF/maven/dev.hungarian4j/hungarian4j/pom.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                return p.getProperty("version", "dev").replaceAll("[^A-Za-z0-9._-]", "_");
+            }
+        } catch (IOException e) {
+            // fall through: the hash alone still separates different content
+        }
+        return "dev";
+    }
+
+    /** Loads the extracted libraries, in order, into this class loader. */
+    static void load(Path dir) {
+        for (String lib : LIBRARIES) {
+            System.load(dir.resolve(lib).toAbsolutePath().toString());
+        }
+    }
+}
