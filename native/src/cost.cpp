@@ -163,15 +163,17 @@ extern "C" int h4j_cpu_cost_blocks(int B, int Q, int C, const float* logits, con
             return rc;
         if (T == 0) return H4J_OK;
         if (int rc = require(cost_out, "cost_out")) return rc;
-        return for_each_image("h4j_cpu_cost_blocks", B, estimate_work(p, true, false, false),
-                              [&](int b) {
-                                  const int M = p.M(b);
-                                  if (M == 0) return H4J_OK;
-                                  ImageWork& w = image_work();
-                                  w.ensure(Q, C, M, 0, false);
-                                  image_cost(p, b, w, cost_out + (std::size_t)Q * offsets[b],
-                                             false);
-                                  return H4J_OK;
-                              });
+        std::vector<long long>& overflow = overflow_scratch(B);
+        const int rc = for_each_image(
+            "h4j_cpu_cost_blocks", B, estimate_work(p, true, false, false), [&](int b) -> int {
+                const int M = p.M(b);
+                if (M == 0) return H4J_OK;
+                ImageWork& w = image_work();
+                w.ensure(Q, C, M, 0, false);
+                float* block = cost_out + (std::size_t)Q * offsets[b];
+                image_cost(p, b, w, block, false);
+                return check_block(b, Q, M, block, overflow);
+            });
+        return rc ? report_overflow(B, offsets, Q, overflow, rc) : H4J_OK;
     });
 }

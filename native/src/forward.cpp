@@ -4,6 +4,7 @@
 // that an item's data is touched while it is in cache; all items of all layers go to the pool in
 // one dispatch. Reductions over items in item order, so results never depend on the threads.
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -20,6 +21,27 @@ int validate_layer(int l, int B, int Q, int C, const float* logits, const float*
     if (rc == H4J_OK) return rc;
     const std::string msg = h4j_last_error();
     return set_error(rc, "layer %d: %s", l, msg.c_str());
+}
+
+// After a failed item loop: the first item whose cost block overflowed float32 (finite inputs,
+// cost beyond it) named by image, query and target (and layer when not the first), else rc.
+int report_item_overflow(const h4j::Problem& p, int per_layer, int G, int R,
+                         const std::vector<long long>& overflow, int rc) {
+    using namespace h4j;
+    for (int i = 0; i < p.B; ++i) {
+        if (overflow[i] < 0) continue;
+        const long long M = p.M(i);
+        const int l = i / per_layer, b = (i % per_layer) / G, g = i % G;
+        const long long q = (long long)g * R + overflow[i] / M, j = overflow[i] % M;
+        const char* fmt = "%spred_boxes[%d][%lld] with target %lld of image %d: the matching cost is "
+                          "not finite in float32 (finite inputs, but |cost| > 3.4e38); scale the "
+                          "boxes, the logits or the cost weights";
+        if (l == 0) return set_error(H4J_ERR_INVALID_ARG, fmt, "", b, q, j, b);
+        char layer[32];
+        std::snprintf(layer, sizeof layer, "layer %d: ", l);
+        return set_error(H4J_ERR_INVALID_ARG, fmt, layer, b, q, j, b);
+    }
+    return rc;
 }
 
 }  // namespace
@@ -54,6 +76,7 @@ extern "C" int h4j_cpu_forward_layers(int L, int B, int Q, int C, const float* l
         const LossNorm norm = loss_norm(p, matched, (long long)B * Q - matched);
         const bool grads = grad_logits != nullptr;
         std::vector<ImageTerms>& per = terms_scratch(p.B);
+        std::vector<long long>& overflow = overflow_scratch(p.B);
         if (int rc = for_each_image(
                 "h4j_cpu_forward_layers", p.B, estimate_work(p, true, true, true),
                 [&](int i) -> int {
@@ -64,6 +87,7 @@ extern "C" int h4j_cpu_forward_layers(int L, int B, int Q, int C, const float* l
                     double mc = 0.0;
                     if (M > 0) {
                         image_cost(p, i, w, w.cost.data(), !p.cfg.focal);
+                        if (int rc = check_block(i, R, M, w.cost.data(), overflow)) return rc;
                         if (int rc = lsap_block(R, M, w.cost.data(), a, &mc)) return rc;
                     } else {
                         std::fill(a, a + R, -1);
@@ -75,7 +99,7 @@ extern "C" int h4j_cpu_forward_layers(int L, int B, int Q, int C, const float* l
                     per[i].mc = mc;
                     return H4J_OK;
                 }))
-            return rc;
+            return report_item_overflow(p, per_layer, G, R, overflow, rc);
         for (int l = 0; l < L; ++l) {
             const ImageTerms* layer = per.data() + (std::size_t)l * per_layer;
             finish_terms(p, norm, layer, per_layer, terms_out + (std::size_t)l * H4J_TERMS_LEN);

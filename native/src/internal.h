@@ -85,6 +85,15 @@ int validate_costs(int B, int Q, const int* offsets, const float* costs);
 /// assign[B*Q] a matching: entries in [-1, M_b), no target twice in one image (with G query
 /// groups: in one group of Q/G queries).
 int validate_assign(int B, int Q, const int* offsets, const int* assign, int G = 1);
+/// Per-call record of cost blocks that overflowed float32: overflow[b] = first bad index of image
+/// b's block, or -1. Reset for B images on the calling thread; written by the image's worker.
+std::vector<long long>& overflow_scratch(int B);
+/// Marks image b's Q x M block in `overflow` when an entry is not finite (finite inputs whose cost
+/// exceeds float32) and returns H4J_ERR_INVALID_ARG; else H4J_OK.
+int check_block(int b, int Q, int M, const float* block, std::vector<long long>& overflow);
+/// After a failed per-image loop: the message naming the first overflowed pair when there is one,
+/// else `rc` unchanged.
+int report_overflow(int B, const int* offsets, int Q, const std::vector<long long>& overflow, int rc);
 /// ptr != NULL, else an INVALID_ARG naming it.
 int require(const void* ptr, const char* name);
 /// grad_logits and grad_boxes both NULL or both non-NULL, else an INVALID_ARG.

@@ -260,6 +260,34 @@ int validate_predictions(int B, int Q, int C, const float* logits, const float* 
     return H4J_OK;
 }
 
+std::vector<long long>& overflow_scratch(int B) {
+    thread_local std::vector<long long> v;
+    v.assign((std::size_t)B, -1);
+    return v;
+}
+
+int check_block(int b, int Q, int M, const float* block, std::vector<long long>& overflow) {
+    const std::size_t n = (std::size_t)Q * M;
+    if (all_finite(block, n)) return H4J_OK;
+    overflow[b] = (long long)first_non_finite(block, n);
+    return H4J_ERR_INVALID_ARG;
+}
+
+int report_overflow(int B, const int* offsets, int Q, const std::vector<long long>& overflow, int rc) {
+    (void)Q;
+    for (int b = 0; b < B; ++b) {
+        if (overflow[b] < 0) continue;
+        const long long M = offsets[b + 1] - offsets[b];
+        const long long q = overflow[b] / M, j = overflow[b] % M;
+        return set_error(H4J_ERR_INVALID_ARG,
+                         "pred_boxes[%d][%lld] with target %lld of image %d: the matching cost is "
+                         "not finite in float32 (finite inputs, but |cost| > 3.4e38); scale the "
+                         "boxes, the logits or the cost weights",
+                         b, q, j, b);
+    }
+    return rc;
+}
+
 int validate_costs(int B, int Q, const int* offsets, const float* costs) {
     const std::size_t n = (std::size_t)Q * (std::size_t)offsets[B];
     if (n == 0) return H4J_OK;

@@ -229,6 +229,29 @@ TEST(bad_labels_are_refused) {
     }
 }
 
+TEST(finite_inputs_whose_cost_overflows_are_refused_naming_the_box) {
+    // with cost_bbox = 1 only the pair (query 1, target 1) of image 1 overflows: |3e38 - (-1e38)| > 3.4e38
+    Base a;
+    a.boxes[4 * 4 + 0] = 3e38f;   // image 1, query 1: cx
+    a.tboxes[4 * 2 + 0] = -1e38f; // image 1, target 1: cx
+    std::vector<double> cfg = {1, 1, 2, 0, 1, 5, 2, 0.1, 0, 0, 0, 0, 0, 0, 0, 0};
+    const int rc = h4j_cpu_forward(a.B, a.Q, a.C, a.logits.data(), a.boxes.data(), a.offsets.data(),
+                                   a.labels.data(), a.tboxes.data(), cfg.data(), a.assign.data(), a.mc.data(),
+                                   a.terms.data(), nullptr, nullptr);
+    CHECK_EQ(rc, H4J_ERR_INVALID_ARG);
+    CHECK_MSG(std::strncmp(h4j_last_error(), "pred_boxes[1][1] with target 1 of image 1", 40) == 0, "%s",
+              h4j_last_error());
+    const int rc2 = h4j_cpu_cost_blocks(a.B, a.Q, a.C, a.logits.data(), a.boxes.data(), a.offsets.data(),
+                                        a.labels.data(), a.tboxes.data(), cfg.data(), a.cost_out.data());
+    CHECK_EQ(rc2, H4J_ERR_INVALID_ARG);
+    CHECK_MSG(std::strncmp(h4j_last_error(), "pred_boxes[1][1] with target 1", 30) == 0, "%s", h4j_last_error());
+    a.tboxes[4 * 2 + 0] = -1e37f; // 3.1e38: large, finite, accepted
+    CHECK_EQ(h4j_cpu_forward(a.B, a.Q, a.C, a.logits.data(), a.boxes.data(), a.offsets.data(), a.labels.data(),
+                             a.tboxes.data(), cfg.data(), a.assign.data(), a.mc.data(), a.terms.data(), nullptr,
+                             nullptr),
+             H4J_OK);
+}
+
 TEST(thread_settings_take_any_int) {
     const int prev = h4j_set_max_threads(INT_MIN);
     h4j_set_max_threads(-1);

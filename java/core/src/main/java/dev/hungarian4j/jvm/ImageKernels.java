@@ -170,6 +170,14 @@ final class ImageKernels {
                         + Math.abs(p3 - th[j]);
                 o[j] = (float) (wc * cc[j] + wb * l1 + wg * (-g));
             }
+            for (int j = 0; j < m; j++) { // outside the vectorised loop: finite inputs, cost beyond float32
+                if (!Float.isFinite(o[j])) {
+                    throw new dev.hungarian4j.InvalidInputException("pred_boxes[" + b + "][" + q + "]",
+                            "with target " + j + " of image " + b + ": the matching cost is not finite in float32 "
+                                    + "(finite inputs, but |cost| > 3.4e38); scale the boxes, the logits or the cost "
+                                    + "weights");
+                }
+            }
             System.arraycopy(o, 0, out, outOff + q * m, m);
         }
     }
