@@ -18,7 +18,7 @@ public final class Batch {
      *
      * @param predictions the decoder output, not null
      * @param targets     the ground truth, with the same number of images, not null
-     * @throws InvalidInputException when B differs or a label lies outside {@code [0, K)}
+     * @throws InvalidInputException when an argument is null, B differs or a label lies outside {@code [0, K)}
      */
     public Batch(Predictions predictions, Targets targets) {
         this(predictions, targets, List.of());
@@ -37,6 +37,15 @@ public final class Batch {
      *                               differs (naming {@code aux_outputs[l].pred_logits})
      */
     public Batch(Predictions predictions, Targets targets, List<Predictions> aux) {
+        if (predictions == null) {
+            throw new InvalidInputException("predictions", "is null");
+        }
+        if (targets == null) {
+            throw new InvalidInputException("targets", "is null");
+        }
+        if (aux == null) {
+            throw new InvalidInputException("aux_outputs", "is null");
+        }
         for (int l = 0; l < aux.size(); l++) {
             Predictions a = aux.get(l);
             if (a.batch() != predictions.batch() || a.queries() != predictions.queries()
@@ -155,6 +164,22 @@ public final class Batch {
      */
     public int queries() {
         return predictions.queries();
+    }
+
+    /**
+     * The number of floats of the batch's cost blocks, {@code Q * Σ_b M_b}, checked to fit a Java array.
+     *
+     * @return {@code Q * targets().total()}
+     * @throws InvalidInputException naming {@code targets} when the product exceeds {@code 2^31 - 1} (split the batch)
+     */
+    public int costCount() {
+        long n = (long) queries() * targets.total();
+        if (n > Integer.MAX_VALUE) {
+            throw new InvalidInputException("targets", "give Q * total targets = " + queries() + " * "
+                    + targets.total() + " = " + n + " cost entries; at most " + Integer.MAX_VALUE
+                    + " fit 32-bit indexing (split the batch)");
+        }
+        return (int) n;
     }
 
     /**

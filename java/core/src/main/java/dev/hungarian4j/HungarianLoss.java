@@ -118,7 +118,7 @@ public final class HungarianLoss {
      */
     public float[] costs(Batch batch) {
         config.check(batch);
-        float[] c = new float[batch.queries() * batch.targets().total()];
+        float[] c = new float[batch.costCount()];
         backend.costBlocks(config, batch, c);
         return c;
     }

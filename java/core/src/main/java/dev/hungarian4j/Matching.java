@@ -22,11 +22,19 @@ public final class Matching {
      * @param assignment B*Q entries, image-local target index or -1 (kept, not copied); not null
      * @param cost       B per-image matching costs (kept, not copied); not null
      * @param report     how each image's matching ended (auction), or null for the exact matcher
-     * @throws IllegalArgumentException when {@code assignment} does not hold B*Q or {@code cost} B entries
+     * @throws InvalidInputException when B or Q is below 1, an array is null, or {@code assignment} does not hold
+     *                               B*Q or {@code cost} B entries
      */
     public Matching(int batch, int queries, int[] assignment, double[] cost, MatcherReport report) {
-        if (assignment.length != batch * queries || cost.length != batch) {
-            throw new IllegalArgumentException("assignment must hold B*Q and cost B entries");
+        if (batch < 1 || queries < 1) {
+            throw new InvalidInputException("matching", "has B=" + batch + ", Q=" + queries + "; both must be >= 1");
+        }
+        if (assignment == null || cost == null) {
+            throw new InvalidInputException(assignment == null ? "assignment" : "cost", "is null");
+        }
+        if (assignment.length != (long) batch * queries || cost.length != batch) { // long: B*Q may overflow int
+            throw new InvalidInputException("assignment", "has " + assignment.length + " entries and cost "
+                    + cost.length + "; B*Q = " + (long) batch * queries + " and B = " + batch + " are needed");
         }
         this.batch = batch;
         this.queries = queries;

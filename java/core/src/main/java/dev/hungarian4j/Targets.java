@@ -74,6 +74,9 @@ public final class Targets {
      *                               long, there is no image, or a box value is bad
      */
     public static Targets of(List<int[]> labelsPerImage, List<float[]> boxesPerImage) {
+        if (labelsPerImage == null || boxesPerImage == null) {
+            throw new InvalidInputException("targets", "is null");
+        }
         if (labelsPerImage.size() != boxesPerImage.size()) {
             throw new InvalidInputException("targets", "has " + labelsPerImage.size() + " label lists but "
                     + boxesPerImage.size() + " box lists");
@@ -81,12 +84,20 @@ public final class Targets {
         int n = labelsPerImage.size();
         int[] offsets = new int[n + 1];
         for (int b = 0; b < n; b++) {
+            if (labelsPerImage.get(b) == null || boxesPerImage.get(b) == null) {
+                throw new InvalidInputException("targets[" + b + "]", "has a null label or box array");
+            }
             int m = labelsPerImage.get(b).length;
-            if (boxesPerImage.get(b).length != 4 * m) {
+            if (boxesPerImage.get(b).length != 4L * m) {
                 throw new InvalidInputException("targets[" + b + "].boxes",
                         "has " + boxesPerImage.get(b).length + " values; expected 4*" + m);
             }
-            offsets[b + 1] = offsets[b] + m;
+            long next = (long) offsets[b] + m;
+            if (4 * next > Integer.MAX_VALUE) { // the flat box array holds 4 floats per target
+                throw new InvalidInputException("targets[" + b + "]", "brings the total to " + next
+                        + " targets; at most " + Integer.MAX_VALUE / 4 + " fit one flat box array");
+            }
+            offsets[b + 1] = (int) next;
         }
         int[] labels = new int[offsets[n]];
         float[] boxes = new float[4 * offsets[n]];

@@ -184,7 +184,21 @@ final class ArrayStaging {
             if (pointers[slot] != null) {
                 pointers[slot].close(); // the wrapper only: the memory belongs to the buffer, freed by its cleaner
             }
-            b = ByteBuffer.allocateDirect(Math.max(1, n) * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            long bytes = Math.max(1L, n) * Float.BYTES;
+            if (bytes > Integer.MAX_VALUE) { // one direct buffer holds at most 2^31-1 bytes
+                throw new InvalidInputException("batch", "needs " + bytes + " bytes of staging for " + n
+                        + " floats; at most " + Integer.MAX_VALUE + " per array on the native backends (split the "
+                        + "batch, or pass off-heap memory to NativeBufferLoss)");
+            }
+            try {
+                b = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            } catch (OutOfMemoryError e) {
+                OutOfMemoryError advice = new OutOfMemoryError("cannot reserve " + bytes + " bytes of direct memory "
+                        + "for native staging (" + e.getMessage() + "); direct memory is limited by "
+                        + "-XX:MaxDirectMemorySize, not -Xmx");
+                advice.initCause(e);
+                throw advice;
+            }
             buffers[slot] = b;
             pointers[slot] = new FloatPointer(b);
         }

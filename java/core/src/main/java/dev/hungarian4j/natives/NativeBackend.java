@@ -300,15 +300,15 @@ public final class NativeBackend implements ComputeBackend {
 
     /** {@code Q * offsets[B]}: the floats of a batch's cost blocks. */
     static int costCount(Batch batch) {
-        return costCount(batch.queries(), batch.targets().total());
+        return batch.costCount();
     }
 
     /** {@code queries * total}, refused when it does not fit a Java array. */
     static int costCount(int queries, int total) {
         long n = (long) queries * total;
         if (n > Integer.MAX_VALUE) {
-            throw new dev.hungarian4j.InvalidInputException("targets", "give " + n
-                    + " cost entries (Q * total targets); at most " + Integer.MAX_VALUE + " fit a Java array");
+            throw new dev.hungarian4j.InvalidInputException("targets", "give Q * total targets = " + n
+                    + " cost entries; at most " + Integer.MAX_VALUE + " fit 32-bit indexing (split the batch)");
         }
         return (int) n;
     }

@@ -72,7 +72,7 @@ public interface ComputeBackend {
      */
     default Forward forward(HungarianConfig config, Batch batch, MatcherKind matcher, float[] gradLogits,
             float[] gradBoxes) {
-        float[] costs = new float[batch.queries() * batch.targets().total()];
+        float[] costs = new float[batch.costCount()];
         costBlocks(config, batch, costs);
         int g = config.groups();
         Matching m = QueryGroups.fold(match(QueryGroups.view(batch, g), costs, matcher), batch, g);
