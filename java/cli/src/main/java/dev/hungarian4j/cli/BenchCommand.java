@@ -98,6 +98,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (threads != null && threads < 1) {
             throw new InvalidInputException("--threads", "is " + threads + "; must be >= 1");
         }
+        if (plot != null) { // a bad target is bad usage, found before minutes of benchmarking
+            BenchPlot.checkTarget(plot);
+        }
         MatcherKind matcherKind = matcher.kind();
         List<BackendKind> kinds = backends();
         List<BenchSize> sizeList = sizes();

@@ -1,5 +1,7 @@
 package dev.hungarian4j.cli;
 
+import dev.hungarian4j.InvalidInputException;
+
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -13,7 +15,10 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -71,16 +76,51 @@ final class BenchPlot {
         } finally {
             g.dispose();
         }
+        checkTarget(file);
+        Path tmp = null;
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            if (!ImageIO.write(image, "png", file.toFile())) {
+            // ImageIO deletes what is at the path before writing (a FIFO, a device): write a complete PNG beside
+            // it, then rename it into place, so the target is only ever a whole new regular file
+            tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+            if (!ImageIO.write(image, "png", tmp.toFile())) {
                 throw new IOException("no PNG writer");
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the plot " + file, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the failure that matters is reported above
+                }
+            }
+        }
+    }
+
+    /**
+     * Refuses a plot path that is not a regular file or a new name in an existing folder (checked before the
+     * benchmark runs, and again before writing).
+     *
+     * @param file the {@code --plot} argument
+     * @throws InvalidInputException naming {@code --plot}
+     */
+    static void checkTarget(Path file) {
+        Path abs = file.toAbsolutePath();
+        Path parent = abs.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new InvalidInputException("--plot", "is " + file + "; its folder " + parent
+                    + " does not exist (create it first)");
+        }
+        if (Files.exists(abs, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(abs, LinkOption.NOFOLLOW_LINKS)) {
+            throw new InvalidInputException("--plot", "is " + file
+                    + "; it exists and is not a regular file (a folder, a device, a pipe or a link), so it is not "
+                    + "replaced");
         }
     }
 

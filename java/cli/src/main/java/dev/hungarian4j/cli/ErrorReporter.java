@@ -54,7 +54,10 @@ final class ErrorReporter {
             message = e.getMessage() + ": " + e.getCause().getMessage();
         } else if (e instanceof OutOfMemoryError) {
             status = FAILURE;
-            message = "out of memory (" + e.getMessage() + "); run with a larger -Xmx";
+            String m = String.valueOf(e.getMessage());
+            message = m.toLowerCase(java.util.Locale.ROOT).contains("direct")
+                    ? "out of memory (" + m + "); raise -XX:MaxDirectMemorySize (in H4J_JAVA_OPTS), not -Xmx"
+                    : "out of memory (" + m + "); run with a larger -Xmx";
         } else if (e instanceof StackOverflowError) {
             status = FAILURE;
             message = "internal error: stack overflow";

@@ -4,6 +4,7 @@ import dev.hungarian4j.InvalidInputException;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -20,7 +21,12 @@ public final class InputOption {
     /** Reads the input from the file or, for {@code -}, from the context's standard input. */
     ParsedInput read(CliContext ctx) {
         if ("-".equals(input)) {
-            return InputReader.read(ctx.in());
+            try {
+                return InputReader.read(ctx.in());
+            } catch (UncheckedIOException e) { // closed or broken standard input
+                throw new InvalidInputException("--input", "standard input cannot be read: "
+                        + e.getCause().getMessage());
+            }
         }
         Path path;
         try {
@@ -33,6 +39,9 @@ public final class InputOption {
         }
         try (InputStream in = Files.newInputStream(path)) {
             return InputReader.read(in);
+        } catch (UncheckedIOException e) {
+            throw new InvalidInputException("--input", Messages.quote(input) + " cannot be read: "
+                    + e.getCause().getMessage());
         } catch (NoSuchFileException e) {
             throw new InvalidInputException("--input", Messages.quote(input) + " does not exist");
         } catch (AccessDeniedException e) {

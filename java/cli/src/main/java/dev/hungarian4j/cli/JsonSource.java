@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.hungarian4j.InvalidInputException;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -35,7 +36,7 @@ final class JsonSource implements AutoCloseable {
         try {
             this.parser = FACTORY.createParser(in);
         } catch (IOException e) {
-            throw new InvalidInputException("input", "cannot be read: " + e.getMessage());
+            throw new UncheckedIOException(e); // a read failure, not bad JSON: InputOption names the source
         }
     }
 
@@ -46,7 +47,7 @@ final class JsonSource implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw syntaxError(e);
         } catch (IOException e) {
-            throw new InvalidInputException("input", "cannot be read: " + e.getMessage());
+            throw new UncheckedIOException(e); // a read failure, not bad JSON: InputOption names the source
         }
     }
 
@@ -116,7 +117,7 @@ final class JsonSource implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw syntaxError(e);
         } catch (IOException e) {
-            throw new InvalidInputException("input", "cannot be read: " + e.getMessage());
+            throw new UncheckedIOException(e); // a read failure, not bad JSON: InputOption names the source
         }
     }
 
@@ -183,19 +184,29 @@ final class JsonSource implements AutoCloseable {
     }
 
     private InvalidInputException syntaxError(IOException e) {
-        String where = pathOf(parser.getParsingContext());
+        JsonStreamContext ctx = parser.getParsingContext();
+        JsonToken last = parser.currentToken();
+        // in an object after a complete value, the error lies between fields: name the object, not the field
+        // whose value ended fine (a missing comma after "pred_boxes": [...] is not an error in pred_boxes)
+        boolean betweenFields = ctx.inObject() && ctx.getCurrentName() != null && last != null
+                && last != JsonToken.FIELD_NAME && last != JsonToken.START_OBJECT;
+        String where = pathOf(betweenFields ? ctx.getParent() : ctx);
         String field = where.isEmpty() ? "input" : where.length() > 160 ? where.substring(0, 150) + "..." : where;
+        String after = betweenFields ? " after the value of " + Messages.key(ctx.getCurrentName()) : "";
         if (e instanceof JsonProcessingException) {
             JsonProcessingException jpe = (JsonProcessingException) e;
             String msg = jpe.getOriginalMessage() == null ? "" : jpe.getOriginalMessage();
-            if (msg.startsWith("Duplicate field '")) {
-                return new InvalidInputException(field, "is a duplicate key; keys must be unique");
+            if (msg.startsWith("Duplicate field '")) { // the context already names the repeated key
+                String dup = pathOf(ctx);
+                return new InvalidInputException(dup.length() > 160 ? dup.substring(0, 150) + "..." : dup,
+                        "is a duplicate key; keys must be unique");
             }
             JsonLocation loc = jpe.getLocation();
             String at = loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
-            return new InvalidInputException(field, "is not valid JSON" + at + ": " + Messages.jacksonProblem(msg));
+            return new InvalidInputException(field, "is not valid JSON" + after + at + ": "
+                    + Messages.jacksonProblem(msg));
         }
-        return new InvalidInputException(field, "cannot be read: " + e.getMessage());
+        throw new UncheckedIOException(e);
     }
 
     /** Releases the parser (the underlying stream is left open). */

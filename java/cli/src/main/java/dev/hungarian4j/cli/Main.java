@@ -69,6 +69,12 @@ public final class Main implements Callable<Integer> {
             cl.setExecutionExceptionHandler((ex, c, parsed) -> ErrorReporter.report(ex, err));
             int status = cl.execute(args);
             out.flush();
+            // PrintStream swallows write errors (a full disk, a closed pipe, /dev/full): a run whose output was
+            // lost must not report success
+            if (out.checkError() && status == ErrorReporter.OK) {
+                return ErrorReporter.report(new java.io.UncheckedIOException("cannot write standard output",
+                        new java.io.IOException("the write failed (disk full, or the reader closed the pipe)")), err);
+            }
             return status;
         } catch (Throwable t) {
             return ErrorReporter.report(t, err);

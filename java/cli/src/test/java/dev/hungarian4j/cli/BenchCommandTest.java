@@ -126,6 +126,7 @@ class BenchCommandTest {
     @Test
     void plotWritesAPng(@TempDir Path dir) throws IOException {
         Path png = dir.resolve("sub/plot.png");
+        Files.createDirectories(png.getParent()); // a missing folder is refused (OutputFailureTest), not created
         CliRun.Result r = CliRun.run("bench", "--sizes", "1x6x4x2,2x8x3x3", "--backend", "all", "--iterations", "2",
                 "--warmup", "0", "--warmup-time", "0", "--json", "--plot", png.toString());
         assertEquals(0, r.exit(), r::toString);
