@@ -55,9 +55,13 @@ final class ErrorReporter {
         } else if (e instanceof OutOfMemoryError) {
             status = FAILURE;
             String m = String.valueOf(e.getMessage());
-            message = m.toLowerCase(java.util.Locale.ROOT).contains("direct")
-                    ? "out of memory (" + m + "); raise -XX:MaxDirectMemorySize (in H4J_JAVA_OPTS), not -Xmx"
-                    : "out of memory (" + m + "); run with a larger -Xmx";
+            if (m.contains("maxBytes") || m.contains("MaxDirectMemorySize")) { // the library's own advice
+                message = "out of memory: " + m;
+            } else if (m.toLowerCase(java.util.Locale.ROOT).contains("direct")) {
+                message = "out of memory (" + m + "); raise -XX:MaxDirectMemorySize (in H4J_JAVA_OPTS), not -Xmx";
+            } else {
+                message = "out of memory (" + m + "); run with a larger -Xmx";
+            }
         } else if (e instanceof StackOverflowError) {
             status = FAILURE;
             message = "internal error: stack overflow";

@@ -6,15 +6,14 @@ import dev.hungarian4j.Predictions;
 import dev.hungarian4j.Targets;
 import org.bytedeco.javacpp.FloatPointer;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 
 /**
  * Per-thread native buffers through which the large float arrays of a native call travel (logits, boxes, their
  * gradients, cost blocks): one copy in and one copy out, into direct memory that stays allocated and mapped from
- * call to call. Buffers grow to the largest call seen on the thread and are freed with it (their cleaners run once
- * the thread and its {@link ThreadLocal} are gone).
+ * call to call (JavaCPP-allocated, viewed as direct buffers). Buffers grow to the largest call seen on the thread;
+ * a smaller one is freed at once when it grows, and all are freed by {@link #release()}
+ * ({@link NativeBackend#releaseThreadBuffers()}) or, at the latest, after the thread ends (JavaCPP's deallocator).
  *
  * <p>The copies are {@link FloatBuffer} bulk puts and gets on direct buffers, done by the JVM itself: no JNI call,
  * and in particular no JNI critical region. Why not the alternatives, measured on JDK 17: JNI's default array
@@ -179,29 +178,38 @@ final class ArrayStaging {
     }
 
     private FloatPointer ensure(int slot, int n) {
-        FloatBuffer b = buffers[slot];
-        if (b == null || b.capacity() < n) {
-            if (pointers[slot] != null) {
-                pointers[slot].close(); // the wrapper only: the memory belongs to the buffer, freed by its cleaner
-            }
-            long bytes = Math.max(1L, n) * Float.BYTES;
-            if (bytes > Integer.MAX_VALUE) { // one direct buffer holds at most 2^31-1 bytes
-                throw new InvalidInputException("batch", "needs " + bytes + " bytes of staging for " + n
-                        + " floats; at most " + Integer.MAX_VALUE + " per array on the native backends (split the "
-                        + "batch, or pass off-heap memory to NativeBufferLoss)");
+        FloatPointer p = pointers[slot];
+        if (p == null || p.capacity() < n) {
+            if (p != null) {
+                buffers[slot] = null;
+                pointers[slot] = null;
+                p.close(); // frees the old memory now, not at the next GC
             }
             try {
-                b = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                p = new FloatPointer(Math.max(1L, n));
             } catch (OutOfMemoryError e) {
-                OutOfMemoryError advice = new OutOfMemoryError("cannot reserve " + bytes + " bytes of direct memory "
-                        + "for native staging (" + e.getMessage() + "); direct memory is limited by "
-                        + "-XX:MaxDirectMemorySize, not -Xmx");
+                OutOfMemoryError advice = new OutOfMemoryError("cannot allocate " + Math.max(1L, n) * Float.BYTES
+                        + " bytes of native staging memory (" + e.getMessage() + "); JavaCPP caps it with "
+                        + "-Dorg.bytedeco.javacpp.maxBytes (default: -Xmx), or pass off-heap memory to NativeBufferLoss");
                 advice.initCause(e);
                 throw advice;
             }
-            buffers[slot] = b;
-            pointers[slot] = new FloatPointer(b);
+            pointers[slot] = p;
+            buffers[slot] = p.asBuffer(); // a direct view in native order: bulk copies by the JVM, no JNI
         }
         return pointers[slot];
+    }
+
+    /** Frees this thread's buffers now; the next call on the thread allocates them again. */
+    static void release() {
+        ArrayStaging st = CURRENT.get();
+        CURRENT.remove();
+        for (int i = 0; i < st.pointers.length; i++) {
+            st.buffers[i] = null;
+            if (st.pointers[i] != null) {
+                st.pointers[i].close();
+                st.pointers[i] = null;
+            }
+        }
     }
 }

@@ -73,6 +73,20 @@ public final class NativeBackend implements ComputeBackend {
         return INSTANCE;
     }
 
+    /**
+     * Frees the calling thread's staging memory now. A thread that calls the native or CUDA backend with Java arrays
+     * keeps native buffers the size of the largest logits, boxes, gradients and cost blocks it has passed, for reuse
+     * by its next call; they are otherwise freed only after the thread ends. Call this when a thread is done with the
+     * loss for a while (for example at the end of an epoch in a pool thread); the next call allocates them again.
+     * Safe to call at any time on any thread, also when the library did not load. {@link NativeBufferLoss} keeps no
+     * such buffers (only a copy of the B+1 offsets).
+     */
+    public static void releaseThreadBuffers() {
+        if (NativeLoader.error() == null) {
+            ArrayStaging.release();
+        }
+    }
+
     @Override
     public BackendKind kind() {
         return BackendKind.NATIVE;
