@@ -75,6 +75,67 @@ public final class CudaDeviceLoss {
     }
 
     /**
+     * Enqueues costs, the auction matcher and the loss (with gradients when {@code out} has them) for the device
+     * memory {@code in} describes, into the device memory {@code out} describes.
+     *
+     * @param in             the shape, {@code maxM} and the device inputs
+     * @param out            the device outputs: terms and assignment required
+     * @param workspace      at least {@link #forwardWorkspaceBytes} bytes of device memory, 16-byte aligned, or null
+     *                       for a stream-ordered allocation inside the call
+     * @param workspaceBytes the size of {@code workspace} in bytes, &gt;= 0
+     * @param stream         the {@code cudaStream_t} to enqueue on, or null for the default stream
+     * @throws InvalidInputException              naming the argument when a host-side check fails (a missing
+     *                                            pointer, a negative position, a workspace too small)
+     * @throws dev.hungarian4j.HungarianException when a launch fails or no device is usable; errors during
+     *                                            execution surface at the caller's next synchronisation
+     */
+    public void forward(DeviceBatch in, DeviceOutputs out, Pointer workspace, long workspaceBytes, Pointer stream) {
+        checkCall(in, out, true, workspace, workspaceBytes);
+        NativeStatus.check(NativeLibrary.h4j_cuda_forward(in.batch(), in.queries(), in.numLogits(), in.maxM(),
+                in.logits, in.boxes, in.offsets, in.labels, in.targetBoxes, cfg, workspace, workspaceBytes,
+                out.assign, out.matchingCost, out.terms, out.gradLogits, out.gradBoxes, out.stats, stream),
+                "h4j_cuda_forward");
+    }
+
+    /**
+     * Enqueues the loss (and gradients when {@code out} has them) for a given device assignment.
+     *
+     * @param in             the shape and the device inputs ({@code maxM} unused)
+     * @param assign         B*Q ints of device memory: image-local target or -1, a matching
+     * @param out            the device outputs: terms required, gradients optional
+     * @param workspace      at least {@link #lossWorkspaceBytes} bytes of device memory, or null
+     * @param workspaceBytes the size of {@code workspace} in bytes, &gt;= 0
+     * @param stream         the {@code cudaStream_t} to enqueue on, or null for the default stream
+     * @throws InvalidInputException              naming the argument when a host-side check fails
+     * @throws dev.hungarian4j.HungarianException when a launch fails or no device is usable
+     */
+    public void loss(DeviceBatch in, Pointer assign, DeviceOutputs out, Pointer workspace, long workspaceBytes,
+            Pointer stream) {
+        checkCall(in, out, false, workspace, workspaceBytes);
+        DeviceBatch.device("assign", assign, true);
+        NativeStatus.check(NativeLibrary.h4j_cuda_loss(in.batch(), in.queries(), in.numLogits(), in.logits, in.boxes,
+                in.offsets, in.labels, in.targetBoxes, cfg, assign, workspace, workspaceBytes, out.terms,
+                out.gradLogits, out.gradBoxes, stream), "h4j_cuda_loss");
+    }
+
+    /** The host-side checks of a device call (package-private: testable without a GPU). */
+    static void checkCall(DeviceBatch in, DeviceOutputs out, boolean needAssign, Pointer workspace,
+            long workspaceBytes) {
+        if (in == null) {
+            throw new InvalidInputException("in", "is null");
+        }
+        if (out == null) {
+            throw new InvalidInputException("out", "is null");
+        }
+        in.check();
+        out.check(needAssign);
+        DeviceBatch.device("workspace", workspace, false);
+        if (workspaceBytes < 0) {
+            throw new InvalidInputException("workspace_bytes", "is " + workspaceBytes + "; must be >= 0");
+        }
+    }
+
+    /**
      * Enqueues costs, the auction matcher and the loss (with gradients when both gradient pointers are
      * non-null). Outputs: {@code assignOut[B*Q]} (int), {@code matchingCostOut[B]} (double, may be null),
      * {@code termsOut[5]} (double: ce, bbox, giou, total, num_boxes), {@code statsOut[B*8]} (int, may be null:
@@ -105,15 +166,19 @@ public final class CudaDeviceLoss {
      *                                            small)
      * @throws dev.hungarian4j.HungarianException when a launch fails or no device is usable; errors during
      *                                            execution surface at the caller's next synchronisation
+     * @deprecated describe the memory once with {@link DeviceBatch} and {@link DeviceOutputs} and call
+     *             {@link #forward(DeviceBatch, DeviceOutputs, Pointer, long, Pointer)}
      */
+    @Deprecated
     public void forward(int batch, int queries, int numLogits, int maxM, Pointer logits, Pointer boxes,
             Pointer offsets, Pointer labels, Pointer targetBoxes, Pointer workspace, long workspaceBytes,
             Pointer assignOut, Pointer matchingCostOut, Pointer termsOut, Pointer gradLogits, Pointer gradBoxes,
             Pointer statsOut, Pointer stream) {
         gradPair(gradLogits, gradBoxes);
-        NativeStatus.check(NativeLibrary.h4j_cuda_forward(batch, queries, numLogits, maxM, logits, boxes, offsets,
-                labels, targetBoxes, cfg, workspace, workspaceBytes, assignOut, matchingCostOut, termsOut, gradLogits,
-                gradBoxes, statsOut, stream), "h4j_cuda_forward");
+        forward(new DeviceBatch(batch, queries, numLogits, maxM).predictions(logits, boxes)
+                        .targets(offsets, labels, targetBoxes),
+                new DeviceOutputs().assignment(assignOut).matchingCost(matchingCostOut).terms(termsOut)
+                        .gradients(gradLogits, gradBoxes).stats(statsOut), workspace, workspaceBytes, stream);
     }
 
     /**
@@ -140,14 +205,17 @@ public final class CudaDeviceLoss {
      * @throws InvalidInputException              naming the argument when a host-side check fails
      * @throws dev.hungarian4j.HungarianException when a launch fails or no device is usable; errors during
      *                                            execution surface at the caller's next synchronisation
+     * @deprecated use {@link #loss(DeviceBatch, Pointer, DeviceOutputs, Pointer, long, Pointer)}
      */
+    @Deprecated
     public void loss(int batch, int queries, int numLogits, Pointer logits, Pointer boxes, Pointer offsets,
             Pointer labels, Pointer targetBoxes, Pointer assign, Pointer workspace, long workspaceBytes,
             Pointer termsOut, Pointer gradLogits, Pointer gradBoxes, Pointer stream) {
         gradPair(gradLogits, gradBoxes);
-        NativeStatus.check(NativeLibrary.h4j_cuda_loss(batch, queries, numLogits, logits, boxes, offsets, labels,
-                targetBoxes, cfg, assign, workspace, workspaceBytes, termsOut, gradLogits, gradBoxes, stream),
-                "h4j_cuda_loss");
+        loss(new DeviceBatch(batch, queries, numLogits, 0).predictions(logits, boxes)
+                        .targets(offsets, labels, targetBoxes), assign,
+                new DeviceOutputs().terms(termsOut).gradients(gradLogits, gradBoxes), workspace, workspaceBytes,
+                stream);
     }
 
     private static void gradPair(Pointer gl, Pointer gb) {
