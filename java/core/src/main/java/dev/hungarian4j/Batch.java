@@ -18,7 +18,8 @@ public final class Batch {
      *
      * @param predictions the decoder output, not null
      * @param targets     the ground truth, with the same number of images, not null
-     * @throws InvalidInputException when an argument is null, B differs or a label lies outside {@code [0, K)}
+     * @throws InvalidInputException when an argument is null, B differs, a label lies outside {@code [0, K)}, or
+     *                               {@code Q * Σ_b M_b} exceeds {@code 2^31 - 1} (naming {@code targets})
      */
     public Batch(Predictions predictions, Targets targets) {
         this(predictions, targets, List.of());
@@ -73,6 +74,7 @@ public final class Batch {
         this.predictions = predictions;
         this.targets = targets;
         this.aux = List.copyOf(aux);
+        costCount(); // Q x total targets must fit 32-bit indexing on every backend: refused here, not mid-call
     }
 
     /** A view on checked parts (query groups as images, or one layer): nothing is validated again. */

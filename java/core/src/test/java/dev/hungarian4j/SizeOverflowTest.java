@@ -1,0 +1,50 @@
+package dev.hungarian4j;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Sizes beyond 32-bit indexing are refused up front naming the dimension (issue 10 item 8): once a valid 2 MB
+ * input ended in "internal error: NegativeArraySizeException" from {@code new float[Q * total]}.
+ */
+class SizeOverflowTest {
+    @Test
+    void queriesTimesTargetsBeyondAnIntIsRefusedNamingTargets() {
+        int q = 46_341; // q * q > 2^31 - 1
+        float[] logits = new float[q * 2];
+        float[] boxes = new float[q * 4];
+        int[] labels = new int[q];
+        float[] tboxes = new float[q * 4];
+        Predictions p = new Predictions(1, q, 2, logits, boxes);
+        Targets t = new Targets(new int[] {0, q}, labels, tboxes);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> new Batch(p, t));
+        assertEquals("targets", e.field());
+        assertTrue(e.getMessage().contains("2147488281"), e.getMessage());
+    }
+
+    @Test
+    void aMatchingWhoseShapeOverflowsIsRefused() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> new Matching(65_536, 65_536, new int[0], new double[65_536], null));
+        assertEquals("assignment", e.field());
+    }
+
+    @Test
+    void nullArgumentsAreInvalidInput() {
+        Batch b = SyntheticBatch.generate(1, 1, 3, 2, 1);
+        assertEquals("predictions", assertThrows(InvalidInputException.class, () -> new Batch(null, b.targets()))
+                .field());
+        assertEquals("targets", assertThrows(InvalidInputException.class, () -> Targets.of(null, List.of())).field());
+        HungarianLoss loss = HungarianLoss.create(HungarianConfig.DEFAULTS, BackendKind.JVM);
+        assertEquals("batch", assertThrows(InvalidInputException.class, () -> loss.compute(null, true)).field());
+        float[] g = new float[b.predictions().logits().length];
+        assertEquals("gradBoxes", assertThrows(InvalidInputException.class, () -> loss.computeInto(b, g, g)).field());
+        Matching other = new Matching(1, 2, new int[] {-1, -1}, new double[1], null);
+        assertEquals("matching", assertThrows(InvalidInputException.class, () -> loss.loss(b, other, false)).field());
+    }
+}
