@@ -78,6 +78,7 @@ public final class JvmBackend implements ComputeBackend {
             throw new InvalidInputException(gradLogits == null ? "grad_logits" : "grad_boxes",
                     "is null while the other gradient array is not; pass both or neither");
         }
+        recheck(batch);
         Predictions p = batch.predictions();
         Targets t = batch.targets();
         int[] assignment = new int[p.batch() * p.queries()];
