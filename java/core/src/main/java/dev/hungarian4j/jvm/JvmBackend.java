@@ -123,7 +123,7 @@ public final class JvmBackend implements ComputeBackend {
     private static void recheck(Batch batch) {
         Predictions p = batch.predictions();
         Targets t = batch.targets();
-        new Batch(new Predictions(p.batch(), p.queries(), p.numLogits(), p.logits(), p.boxes(), "", p.lossClass()),
+        new Batch(new Predictions(p.batch(), p.queries(), p.numLogits(), p.logits(), p.boxes(), p.lossClass()),
                 new Targets(t.offsets(), t.labels(), t.boxes()));
     }
 }
