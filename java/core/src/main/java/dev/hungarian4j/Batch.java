@@ -172,13 +172,19 @@ public final class Batch {
      * The number of floats of the batch's cost blocks, {@code Q * Σ_b M_b}, checked to fit a Java array.
      *
      * @return {@code Q * targets().total()}
-     * @throws InvalidInputException naming {@code targets} when the product exceeds {@code 2^31 - 1} (split the batch)
+     * @throws InvalidInputException naming {@code targets} when the product exceeds {@code 2^31 - 1} (split the batch),
+     *                               or {@code targets.offsets[B]} when it no longer matches the labels
      */
     public int costCount() {
-        long n = (long) queries() * targets.total();
+        int total = targets.total();
+        if (total != targets.labels().length) { // the arrays are referenced: offsets[B] may have been changed
+            throw new InvalidInputException("targets.offsets[" + batch() + "]", "is " + total + " but labels has "
+                    + targets.labels().length + " entries (the arrays were changed after the Targets was built)");
+        }
+        long n = (long) queries() * total;
         if (n > Integer.MAX_VALUE) {
             throw new InvalidInputException("targets", "give Q * total targets = " + queries() + " * "
-                    + targets.total() + " = " + n + " cost entries; at most " + Integer.MAX_VALUE
+                    + total + " = " + n + " cost entries; at most " + Integer.MAX_VALUE
                     + " fit 32-bit indexing (split the batch)");
         }
         return (int) n;
