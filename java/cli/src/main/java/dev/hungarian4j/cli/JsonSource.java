@@ -36,7 +36,7 @@ final class JsonSource implements AutoCloseable {
         try {
             this.parser = FACTORY.createParser(in);
         } catch (IOException e) {
-            throw new UncheckedIOException(e); // a read failure, not bad JSON: InputOption names the source
+            throw readFailure(e); // a read failure, not bad JSON: InputOption names the source
         }
     }
 
@@ -47,7 +47,7 @@ final class JsonSource implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw syntaxError(e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e); // a read failure, not bad JSON: InputOption names the source
+            throw readFailure(e); // a read failure, not bad JSON: InputOption names the source
         }
     }
 
@@ -117,7 +117,7 @@ final class JsonSource implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw syntaxError(e);
         } catch (IOException e) {
-            throw new UncheckedIOException(e); // a read failure, not bad JSON: InputOption names the source
+            throw readFailure(e); // a read failure, not bad JSON: InputOption names the source
         }
     }
 
@@ -206,7 +206,15 @@ final class JsonSource implements AutoCloseable {
             return new InvalidInputException(field, "is not valid JSON" + after + at + ": "
                     + Messages.jacksonProblem(msg));
         }
-        throw new UncheckedIOException(e);
+        throw readFailure(e);
+    }
+
+    /** Bytes that are not text in JSON's encodings are bad input; any other I/O failure is the source's. */
+    private static RuntimeException readFailure(IOException e) {
+        if (e instanceof java.io.CharConversionException) {
+            return new InvalidInputException("input", "is not valid JSON text: " + Messages.oneLine(e.getMessage()));
+        }
+        return new UncheckedIOException(e);
     }
 
     /** Releases the parser (the underlying stream is left open). */
