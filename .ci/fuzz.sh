@@ -31,5 +31,5 @@ done
 # A finding is an open defect (reported in the session note), not yet a CI gate: H4J_FUZZ_STRICT=1 makes it one.
 if (( ${#failed[@]} )); then
   echo "fuzz: FINDINGS in ${failed[*]}: an open defect, see the logs; set H4J_FUZZ_STRICT=1 to fail on it"
-  [[ ${H4J_FUZZ_STRICT:-0} == 1 ]] && exit 1
+  if [[ ${H4J_FUZZ_STRICT:-0} == 1 ]]; then exit 1; fi
 fi
