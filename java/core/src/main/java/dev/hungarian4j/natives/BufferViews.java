@@ -22,19 +22,28 @@ final class BufferViews {
     private BufferViews() {
     }
 
+    /*
+     * Stand-ins for an empty region. JavaCPP gives the pointer of an empty buffer limit 0, the mark of a pointer
+     * whose size is unknown and trusted: the native side then read B*Q*C floats past the buffer (a Jazzer crash).
+     * require() knows these by identity as regions of 0 elements; nothing ever reads or writes them.
+     */
+    private static final FloatPointer EMPTY_FLOATS = new FloatPointer(1L);
+    private static final IntPointer EMPTY_INTS = new IntPointer(1L);
+    private static final DoublePointer EMPTY_DOUBLES = new DoublePointer(1L);
+
     static FloatPointer floats(String name, FloatBuffer b, boolean output) {
         check(name, b, b == null ? null : b.order(), output);
-        return new FloatPointer(b.slice());
+        return b.hasRemaining() ? new FloatPointer(b.slice()) : EMPTY_FLOATS;
     }
 
     static IntPointer ints(String name, IntBuffer b, boolean output) {
         check(name, b, b == null ? null : b.order(), output);
-        return new IntPointer(b.slice());
+        return b.hasRemaining() ? new IntPointer(b.slice()) : EMPTY_INTS;
     }
 
     static DoublePointer doubles(String name, DoubleBuffer b, boolean output) {
         check(name, b, b == null ? null : b.order(), output);
-        return new DoublePointer(b.slice());
+        return b.hasRemaining() ? new DoublePointer(b.slice()) : EMPTY_DOUBLES;
     }
 
     private static void check(String name, Buffer b, ByteOrder order, boolean output) {
@@ -55,9 +64,16 @@ final class BufferViews {
 
     /**
      * A pointer with at least {@code needed} elements from its position: not null, position &gt;= 0, and room up
-     * to its limit when it knows one (limit 0: trusted, as for memory a C++ engine hands over).
+     * to its limit, or to its capacity when its limit is 0. A pointer with neither is trusted, as for memory a C++
+     * engine hands over by address; an empty buffer region is a region of 0 elements, never trusted.
      */
     static void require(String name, Pointer p, long needed) {
+        if (p == EMPTY_FLOATS || p == EMPTY_INTS || p == EMPTY_DOUBLES) {
+            if (needed > 0) {
+                throw new InvalidInputException(name, "has 0 elements (an empty buffer region); needs " + needed);
+            }
+            return;
+        }
         if (p == null || p.isNull()) {
             throw new InvalidInputException(name, "is null");
         }
@@ -65,8 +81,9 @@ final class BufferViews {
         if (pos < 0) {
             throw new InvalidInputException(name, "has position " + pos + "; must be >= 0");
         }
-        if (p.limit() > 0 && p.limit() - pos < needed) {
-            throw new InvalidInputException(name, "has " + Math.max(0, p.limit() - pos) + " elements from position "
+        long end = p.limit() > 0 ? p.limit() : p.capacity();
+        if (end > 0 && end - pos < needed) {
+            throw new InvalidInputException(name, "has " + Math.max(0, end - pos) + " elements from position "
                     + pos + "; needs " + needed);
         }
     }

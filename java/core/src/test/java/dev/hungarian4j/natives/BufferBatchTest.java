@@ -212,6 +212,46 @@ class BufferBatchTest {
         assertEquals("labels", e.field());
     }
 
+    /**
+     * An empty region ({@code position == limit}) once became a JavaCPP pointer with limit 0, which the call trusts
+     * as "unknown size": the native side then read B*Q*C floats past the buffer (Jazzer: SIGSEGV in all_finite).
+     */
+    @Test
+    void emptyBufferRegionsAreRefusedNotTrusted() {
+        Batch batch = batch();
+        int rows = batch.batch() * batch.queries();
+        NativeBufferLoss loss = new NativeBufferLoss(HungarianConfig.DEFAULTS);
+        FloatBuffer emptyLogits = floatsAt(new float[4], ByteOrder.nativeOrder());
+        emptyLogits.position(emptyLogits.limit());
+        BufferBatch in = new BufferBatch(4096, 4096, 91) // 1.5e9 floats: far past any mapping
+                .predictions(emptyLogits, floatsAt(batch.predictions().boxes(), ByteOrder.nativeOrder()))
+                .targets(intsAt(new int[4097]), intsAt(new int[0]), floatsAt(new float[0], ByteOrder.nativeOrder()));
+        BufferOutputs out = new BufferOutputs().assignment(intsAt(new int[rows]));
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> loss.forward(in, out));
+        assertEquals("pred_logits", e.field());
+        assertTrue(e.getMessage().contains("0 elements"), e.getMessage());
+
+        // outputs too: an empty assignment or gradient region is not a licence to write B*Q values
+        BufferBatch ok = in(batch);
+        IntBuffer emptyAssign = intsAt(new int[0]);
+        e = assertThrows(InvalidInputException.class,
+                () -> loss.forward(ok, new BufferOutputs().assignment(emptyAssign)));
+        assertEquals("assign_out", e.field());
+        FloatBuffer emptyGrad = outFloats(0);
+        e = assertThrows(InvalidInputException.class, () -> loss.forward(ok, new BufferOutputs()
+                .assignment(intsAt(new int[rows])).gradients(emptyGrad, outFloats(rows * 4L))));
+        assertEquals("grad_logits", e.field());
+
+        // while an empty labels region is right for a batch without targets
+        Batch none = SyntheticBatch.generate(5, 6, 3, new int[] {0, 0});
+        BufferBatch noTargets = new BufferBatch(2, 6, none.numLogits())
+                .predictions(floatsAt(none.predictions().logits(), ByteOrder.nativeOrder()),
+                        floatsAt(none.predictions().boxes(), ByteOrder.nativeOrder()))
+                .targets(intsAt(new int[3]), intsAt(new int[0]), floatsAt(new float[0], ByteOrder.nativeOrder()));
+        LossTerms t = loss.forward(noTargets, new BufferOutputs().assignment(intsAt(new int[12])));
+        assertEquals(HungarianLoss.create(HungarianConfig.DEFAULTS, BackendKind.NATIVE).compute(none, false).loss(), t);
+    }
+
     @Test
     void shapesAndMissingRegionsAreRefused() {
         assertEquals("batch", assertThrows(InvalidInputException.class, () -> new BufferBatch(0, 1, 2)).field());
