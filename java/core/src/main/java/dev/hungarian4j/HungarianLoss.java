@@ -3,13 +3,16 @@ package dev.hungarian4j;
 import dev.hungarian4j.spi.ComputeBackend;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The DETR Hungarian loss: matching costs, an optimal matching per image, the loss and its gradients.
  * Thread-safe: one instance can serve many threads. CONTRACT.md §3: a {@link Batch} with aux layers is matched and
  * lost layer by layer in one call; query groups, an external normalizer and the focal loss come from the
- * {@link HungarianConfig}.
+ * {@link HungarianConfig}. A null batch or matching, one array passed as two gradient outputs, or a matching of
+ * another shape is an {@link InvalidInputException} naming the argument.
  *
  * <pre>{@code
  * HungarianLoss loss = HungarianLoss.create(HungarianConfig.DEFAULTS, BackendKind.AUTO);
@@ -117,6 +120,7 @@ public final class HungarianLoss {
      * @throws HungarianException when a native or CUDA backend fails for a reason other than the input
      */
     public float[] costs(Batch batch) {
+        requireBatch(batch);
         config.check(batch);
         float[] c = new float[batch.costCount()];
         backend.costBlocks(config, batch, c);
@@ -151,6 +155,7 @@ public final class HungarianLoss {
      * @throws HungarianException          when a native or CUDA backend fails for a reason other than the input
      */
     public LossResult compute(Batch batch, boolean gradients) {
+        requireBatch(batch);
         config.check(batch);
         if (batch.layers() > 1) {
             return computeLayers(batch, gradients ? gradientArrays(batch, null, null) : null);
@@ -171,14 +176,16 @@ public final class HungarianLoss {
      * @param gradLogits at least B*Q*numLogits floats, overwritten with {@code d total / d logits}
      * @param gradBoxes  at least B*Q*4 floats, overwritten with {@code d total / d boxes}
      * @return the result; its {@link LossResult#gradLogits()} and {@link LossResult#gradBoxes()} are these arrays
-     * @throws InvalidInputException       naming {@code gradLogits} or {@code gradBoxes} when it is null or too
-     *                                     short
+     * @throws InvalidInputException       naming {@code gradLogits} or {@code gradBoxes} when it is null, too
+     *                                     short, or the same array as the other
      * @throws BackendUnavailableException when the auction matcher was asked for on the jvm backend and the native
      *                                     library did not load
      * @throws HungarianException          when a native or CUDA backend fails for a reason other than the input
      */
     public LossResult computeInto(Batch batch, float[] gradLogits, float[] gradBoxes) {
+        requireBatch(batch);
         checkGradient(batch, "gradLogits", gradLogits, "gradBoxes", gradBoxes);
+        requireDistinct(new float[][] {gradLogits}, new float[][] {gradBoxes});
         config.check(batch);
         if (batch.layers() > 1) {
             return computeLayers(batch, gradientArrays(batch, gradLogits, gradBoxes));
@@ -205,6 +212,7 @@ public final class HungarianLoss {
      * @throws HungarianException          when a native or CUDA backend fails for a reason other than the input
      */
     public LossResult computeInto(Batch batch, float[][] gradLogits, float[][] gradBoxes) {
+        requireBatch(batch);
         int layers = batch.layers();
         if (gradLogits == null || gradLogits.length < layers) {
             throw new InvalidInputException("gradLogits", "has " + (gradLogits == null ? "null" : gradLogits.length)
@@ -217,8 +225,32 @@ public final class HungarianLoss {
         for (int l = 0; l < layers; l++) {
             checkGradient(batch, "gradLogits[" + l + "]", gradLogits[l], "gradBoxes[" + l + "]", gradBoxes[l]);
         }
+        requireDistinct(gradLogits, gradBoxes);
         config.check(batch);
         return computeLayers(batch, new float[][][] {gradLogits, gradBoxes});
+    }
+
+    private static void requireBatch(Batch batch) {
+        if (batch == null) {
+            throw new InvalidInputException("batch", "is null");
+        }
+    }
+
+    /** Every gradient output its own array: one array passed twice would hold whichever write came last. */
+    private static void requireDistinct(float[][] gradLogits, float[][] gradBoxes) {
+        int layers = Math.min(gradLogits.length, gradBoxes.length);
+        Map<float[], String> seen = new IdentityHashMap<>();
+        for (int l = 0; l < layers; l++) {
+            String suffix = layers == 1 && gradLogits.length == 1 ? "" : "[" + l + "]";
+            for (String name : new String[] {"gradLogits" + suffix, "gradBoxes" + suffix}) {
+                float[] a = name.startsWith("gradLogits") ? gradLogits[l] : gradBoxes[l];
+                String first = seen.putIfAbsent(a, name);
+                if (first != null) {
+                    throw new InvalidInputException(name, "is the same array as " + first
+                            + "; every gradient needs its own array");
+                }
+            }
+        }
     }
 
     private static void checkGradient(Batch batch, String nameL, float[] gl, String nameB, float[] gb) {
@@ -268,12 +300,21 @@ public final class HungarianLoss {
      * @param gradients whether to compute {@code d total / d logits} and {@code d total / d boxes}
      * @return the result, holding {@code matching}; its gradient arrays are newly allocated, or null when
      *         {@code gradients} is false
+     * @throws InvalidInputException    naming {@code matching} when it is null or of another B or Q than the batch
      * @throws IllegalArgumentException when the assignment does not fit the batch (on the native backends an
      *                                  {@link InvalidInputException} naming the entry, which also rejects a target
      *                                  matched twice)
      * @throws HungarianException       when a native or CUDA backend fails for a reason other than the input
      */
     public LossResult loss(Batch batch, Matching matching, boolean gradients) {
+        requireBatch(batch);
+        if (matching == null) {
+            throw new InvalidInputException("matching", "is null");
+        }
+        if (matching.batch() != batch.batch() || matching.queries() != batch.queries()) {
+            throw new InvalidInputException("matching", "is for B=" + matching.batch() + ", Q=" + matching.queries()
+                    + "; the batch has B=" + batch.batch() + ", Q=" + batch.queries());
+        }
         config.check(batch);
         float[] gl = gradients ? new float[batch.predictions().logits().length] : null;
         float[] gb = gradients ? new float[batch.predictions().boxes().length] : null;

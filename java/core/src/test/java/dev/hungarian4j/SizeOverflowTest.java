@@ -41,4 +41,31 @@ class SizeOverflowTest {
                 .field());
         assertEquals("targets", assertThrows(InvalidInputException.class, () -> Targets.of(null, List.of())).field());
     }
+
+    /** Lost once in a rebase though a commit message claimed them: each is checked before any backend runs. */
+    @Test
+    void theLossRefusesNullBatchesSharedGradientArraysAndForeignMatchings() {
+        Batch b = SyntheticBatch.generate(3, 2, 5, 4, 2);
+        for (BackendKind kind : new BackendKind[] {BackendKind.JVM, BackendKind.NATIVE}) {
+            HungarianLoss loss = HungarianLoss.create(HungarianConfig.DEFAULTS, kind);
+            assertEquals("batch", assertThrows(InvalidInputException.class, () -> loss.compute(null, true)).field());
+            assertEquals("batch", assertThrows(InvalidInputException.class, () -> loss.match(null)).field());
+            assertEquals("batch", assertThrows(InvalidInputException.class, () -> loss.costs(null)).field());
+            float[] big = new float[b.predictions().logits().length];
+            assertEquals("gradBoxes", assertThrows(InvalidInputException.class,
+                    () -> loss.computeInto(b, big, big)).field());
+            float[] gb = new float[b.predictions().boxes().length];
+            assertEquals("gradBoxes[1]", assertThrows(InvalidInputException.class,
+                    () -> loss.computeInto(b, new float[][] {big, new float[big.length]}, new float[][] {gb, gb}))
+                    .field());
+            Matching m = loss.match(b);
+            assertEquals("matching", assertThrows(InvalidInputException.class, () -> loss.loss(b, null, false))
+                    .field());
+            Batch other = SyntheticBatch.generate(3, 3, 5, 4, 2);
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> loss.loss(other, m, false));
+            assertEquals("matching", e.field());
+            assertTrue(e.getMessage().contains("B=2") && e.getMessage().contains("B=3"), e.getMessage());
+            assertEquals(loss.compute(b, false).loss(), loss.loss(b, m, false).loss()); // the right one still works
+        }
+    }
 }
