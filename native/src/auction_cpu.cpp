@@ -1,9 +1,7 @@
 // hungarian4j — the CPU twin of the exact auction matcher.
 //
-// Runs the rounds of auction_rounds.h serially: every "parallel" loop of the block is a plain
-// loop, every per-person warp scan is one pass over the objects, atomics are plain compare-and-
-// store. Reductions are order-independent (min/max/count/keys), so the result is the same
-// matching the CUDA kernel (auction_kernel.cu) computes from the same costs.
+// Runs the rounds of auction_rounds.h with the serial executor (auction_serial.h), so the result
+// is the same matching the CUDA kernel (auction_kernel.cu) computes from the same costs.
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
@@ -11,41 +9,11 @@
 
 #include "hungarian4j/auction.h"
 #include "hungarian4j/auction_rounds.h"
+#include "hungarian4j/auction_serial.h"
 #include "internal.h"
 
 namespace h4j {
 namespace auction {
-
-/// The executor of the CPU twin: one "thread" that is the whole block.
-struct CpuExec {
-    bool leader() const { return true; }
-    void sync() const {}
-    template <class F>
-    void for_each(int count, F f) const {
-        for (int i = 0; i < count; ++i) f(i);
-    }
-    template <class P, class Scan, class Comb, class Done>
-    void for_each_warp(int count, P ident, Scan scan, Comb comb, Done done) const {
-        for (int k = 0; k < count; ++k) done(k, comb(ident, scan(k, 0, 1)));
-    }
-    template <class P, class Gen, class Comb>
-    P reduce(int count, P ident, Gen gen, Comb comb) const {
-        P a = ident;
-        for (int i = 0; i < count; ++i) a = comb(a, gen(i));
-        return a;
-    }
-    template <class Pred>
-    int compact(int count, Pred pred, int* list) const {
-        int c = 0;
-        for (int i = 0; i < count; ++i)
-            if (pred(i)) list[c++] = i;
-        return c;
-    }
-    template <class F>
-    int leader_int(F f) const {
-        return f();
-    }
-};
 
 namespace {
 
@@ -78,7 +46,7 @@ void cpu_solve_block(int Q, int M, const float* block, int* assign_q, double* co
         thread_local std::vector<float> pm;
         if (M <= Q && pm.size() < (std::size_t)n * N) pm.resize((std::size_t)n * N);
         orient(s, block, Q, M, M <= Q ? pm.data() : nullptr);
-        CpuExec x;
+        SerialExec x;
         st = solve(x, s);
         if (cost) *cost = matching_cost(s);
         if (persons_are_targets(Q, M)) {   // a refused (non-finite) problem keeps asg at -1

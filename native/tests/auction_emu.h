@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hungarian4j/auction_rounds.h"
+#include "hungarian4j/auction_serial.h"
 
 namespace h4jtest {
 
@@ -98,32 +99,8 @@ inline void emu_solve(int Q, int M, const float* C, int* assign_q, int* stats) {
     }
 }
 
-/// The CPU twin's executor: every parallel loop is a plain loop.
-struct SerialExec {
-    bool leader() const { return true; }
-    void sync() const {}
-    template <class F>
-    void for_each(int count, F f) const { for (int i = 0; i < count; ++i) f(i); }
-    template <class P, class Scan, class Comb, class Done>
-    void for_each_warp(int count, P ident, Scan scan, Comb comb, Done done) const {
-        for (int k = 0; k < count; ++k) done(k, comb(ident, scan(k, 0, 1)));
-    }
-    template <class P, class Gen, class Comb>
-    P reduce(int count, P ident, Gen gen, Comb comb) const {
-        P a = ident;
-        for (int i = 0; i < count; ++i) a = comb(a, gen(i));
-        return a;
-    }
-    template <class Pred>
-    int compact(int count, Pred pred, int* list) const {
-        int c = 0;
-        for (int i = 0; i < count; ++i)
-            if (pred(i)) list[c++] = i;
-        return c;
-    }
-    template <class F>
-    int leader_int(F f) const { return f(); }
-};
+/// The CPU twin's executor (every parallel loop a plain loop), shared with native/src/auction_cpu.cpp.
+using SerialExec = h4j::auction::SerialExec;
 
 /// One problem with executor X, the workspace exactly workspace_bytes(n, N) long in its own
 /// allocation (so that AddressSanitizer sees any access past it) and filled with garbage, as

@@ -22,29 +22,15 @@
 #include "hungarian4j/auction_rounds.h"
 #include "hungarian4j/hungarian4j.h"
 #include "auction_emu.h"
+#include "tally.h"
 
 using h4jtest::EmuExec;
 using h4jtest::emu_solve;
 
 namespace {
 
-int g_pass = 0, g_fail = 0;
-int g_fail_printed = 0;
 long long g_tail_certified = 0;  // certified problems whose phase tails used augmenting paths
 
-#define T_CHECK(cond, ...)                                          \
-    do {                                                            \
-        if (cond) {                                                 \
-            ++g_pass;                                               \
-        } else {                                                    \
-            ++g_fail;                                               \
-            if (g_fail_printed++ < 30) {                            \
-                std::printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-                std::printf(__VA_ARGS__);                           \
-                std::printf("\n");                                  \
-            }                                                       \
-        }                                                           \
-    } while (0)
 
 // ------------------------------------------------------------------ oracles
 // Hungarian algorithm (potentials, shortest augmenting path), rows <= cols, 1-indexed.
@@ -475,6 +461,5 @@ int main() {
     T_CHECK(total == expected && (scale_env || total == 10000), "ran %d problems", total);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::printf("%d problems, %.1f s\n", total, secs);
-    std::printf("%d passed, %d failed\n", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return tally_report();
 }

@@ -16,22 +16,11 @@
 #include <cstring>
 
 #include "hungarian4j/auction_launch.h"
+#include "tally.h"
 
 namespace {
 
 using namespace h4j::auction;
-
-int g_pass = 0, g_fail = 0;
-#define T_CHECK(cond, ...)                                              \
-    do {                                                                \
-        if (cond) {                                                     \
-            ++g_pass;                                                   \
-        } else if (++g_fail <= 30) {                                    \
-            std::printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-            std::printf(__VA_ARGS__);                                   \
-            std::printf("\n");                                          \
-        }                                                               \
-    } while (0)
 
 // Shared memory per block with the opt-in (cudaDevAttrMaxSharedMemoryPerBlockOptin), from the
 // CUDA C++ Programming Guide's table of technical specifications per compute capability.
@@ -118,6 +107,5 @@ int main(int argc, char** argv) {
         check_grid(a, S, true);
         if (std::strcmp(a.arch, "sm_75") == 0) check_grid(a, S, false);
     }
-    std::printf("%d passed, %d failed\n", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return tally_report();
 }

@@ -19,20 +19,10 @@
 #include "auction_emu.h"
 #include "hungarian4j/auction_rounds.h"
 #include "hungarian4j/hd_math.h"
+#include "tally.h"
 
 namespace {
 
-int g_pass = 0, g_fail = 0;
-#define T_CHECK(cond, ...)                                              \
-    do {                                                                \
-        if (cond) {                                                     \
-            ++g_pass;                                                   \
-        } else if (++g_fail <= 30) {                                    \
-            std::printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-            std::printf(__VA_ARGS__);                                   \
-            std::printf("\n");                                          \
-        }                                                               \
-    } while (0)
 
 using namespace h4j::auction;
 
@@ -241,6 +231,5 @@ int main() {
     test_detr_inputs();
     test_random_non_finite();
     test_extreme_finite();
-    std::printf("%d passed, %d failed\n", g_pass, g_fail);
-    return g_fail ? 1 : 0;
+    return tally_report();
 }
