@@ -57,14 +57,6 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32) cost_blocks_kernel(CostPa
     }
 }
 
-// Device buffer freed on scope exit.
-struct DeviceBuffer {
-    void* ptr = nullptr;
-    ~DeviceBuffer() {
-        if (ptr) cudaFree(ptr);
-    }
-};
-
 }  // namespace
 
 // Launcher: grid sizing and the error check after the launch.
@@ -147,47 +139,40 @@ extern "C" int h4j_cuda_cost_blocks_host(int B, int Q, int C, const float* logit
             if (int rc = require(cost_out, "cost_out")) return rc;
         if (T == 0) return H4J_OK;
 
-        // one allocation, 256-byte aligned sections
-        auto al = [](size_t n) { return (n + 255) & ~(size_t)255; };
+        // the thread's cached device buffer and stream (host_context): no allocation, free or
+        // device-wide synchronisation per call; only this thread's stream is waited for
+        using cuda::align256;
         const size_t n_logits = (size_t)B * Q * C * sizeof(float);
         const size_t n_boxes = (size_t)B * Q * 4 * sizeof(float);
         const size_t n_off = (size_t)(B + 1) * sizeof(int);
         const size_t n_lab = (size_t)T * sizeof(int);
         const size_t n_tb = (size_t)T * 4 * sizeof(float);
         const size_t n_cost = (size_t)Q * T * sizeof(float);
-        const size_t total = al(n_logits) + al(n_boxes) + al(n_off) + al(n_lab) + al(n_tb) + al(n_cost);
-        cuda::DeviceBuffer buf;
-        cudaError_t e = cudaMalloc(&buf.ptr, total);
-        if (e != cudaSuccess) return cuda::fail(e, "cudaMalloc");
-        char* base = static_cast<char*>(buf.ptr);
-        float* d_logits = reinterpret_cast<float*>(base);
-        base += al(n_logits);
-        float* d_boxes = reinterpret_cast<float*>(base);
-        base += al(n_boxes);
-        int* d_off = reinterpret_cast<int*>(base);
-        base += al(n_off);
-        int* d_lab = reinterpret_cast<int*>(base);
-        base += al(n_lab);
-        float* d_tb = reinterpret_cast<float*>(base);
-        base += al(n_tb);
-        float* d_cost = reinterpret_cast<float*>(base);
-
-        struct Copy {
-            void* dst;
-            const void* src;
-            size_t n;
-        } copies[] = {{d_logits, logits, n_logits}, {d_boxes, boxes, n_boxes},
-                      {d_off, offsets, n_off},      {d_lab, labels, n_lab},
-                      {d_tb, tboxes, n_tb}};
-        for (const Copy& cp : copies) {
-            e = cudaMemcpy(cp.dst, cp.src, cp.n, cudaMemcpyHostToDevice);
-            if (e != cudaSuccess) return cuda::fail(e, "cudaMemcpy to device");
-        }
+        cudaStream_t st = nullptr;
+        void* buf = nullptr;
+        if (int rc = cuda::host_context(align256(n_logits) + align256(n_boxes) + align256(n_off) + align256(n_lab) +
+                                            align256(n_tb) + align256(n_cost), &st, &buf))
+            return rc;
+        char* at = static_cast<char*>(buf);
+        auto take = [&at](size_t n) { char* r = at; at += align256(n); return r; };
+        float* d_logits = reinterpret_cast<float*>(take(n_logits));
+        float* d_boxes = reinterpret_cast<float*>(take(n_boxes));
+        int* d_off = reinterpret_cast<int*>(take(n_off));
+        int* d_lab = reinterpret_cast<int*>(take(n_lab));
+        float* d_tb = reinterpret_cast<float*>(take(n_tb));
+        float* d_cost = reinterpret_cast<float*>(take(n_cost));
+        const char* fn = "h4j_cuda_cost_blocks_host";
+        if (int rc = cuda::copy_in(d_logits, logits, n_logits, st, fn)) return rc;
+        if (int rc = cuda::copy_in(d_boxes, boxes, n_boxes, st, fn)) return rc;
+        if (int rc = cuda::copy_in(d_off, offsets, n_off, st, fn)) return rc;
+        if (int rc = cuda::copy_in(d_lab, labels, n_lab, st, fn)) return rc;
+        if (int rc = cuda::copy_in(d_tb, tboxes, n_tb, st, fn)) return rc;
         const cuda::CostParams prm =
             cuda::make_cost_params(B, Q, C, d_logits, d_boxes, d_off, d_lab, d_tb, c, d_cost);
-        if (int rc = cuda::launch_cost_blocks(prm, nullptr)) return rc;
-        e = cudaMemcpy(cost_out, d_cost, n_cost, cudaMemcpyDeviceToHost);  // syncs
-        if (e != cudaSuccess) return cuda::fail(e, "cost_blocks_kernel or cudaMemcpy to host");
+        if (int rc = cuda::launch_cost_blocks(prm, st)) return rc;
+        if (int rc = cuda::copy_out(cost_out, d_cost, n_cost, st, fn)) return rc;
+        const cudaError_t e = cudaStreamSynchronize(st);
+        if (e != cudaSuccess) return cuda::fail(e, "h4j_cuda_cost_blocks_host: cost_blocks_kernel");
         return H4J_OK;
     });
 }
