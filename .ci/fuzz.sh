@@ -21,6 +21,7 @@ for t in "${targets[@]}"; do
   log=${log//#/-}
   start=$SECONDS
   total=0
+  done_line=
   for ((r = 1; r <= rounds; r++)); do
     if ! JAZZER_FUZZ=1 mvn -B -ntp -o -q test -pl "$module" -Dh4j.native.skip=true -Dh4j.ctest.skip=true \
         -Dh4j.cuda=OFF -Dh4j.test.excludedGroups= -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false \

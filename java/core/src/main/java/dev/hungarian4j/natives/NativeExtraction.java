@@ -5,6 +5,7 @@ import org.bytedeco.javacpp.Loader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,8 +17,8 @@ import java.security.NoSuchAlgorithmException;
  * JavaCPP's own cache names a folder by the jar's file name only, so two builds of the same version (two
  * checkouts, a rebuilt snapshot) overwrite each other's extracted library, and a JVM loading it while another
  * rewrites it dies of SIGBUS. Here the path carries the version and a SHA-256 of both libraries: different content
- * never shares a path, and a file is only ever created by an atomic rename of a complete copy, so a reader sees
- * either nothing or the whole library.
+ * never shares a path, and a file is only ever created by an atomic hard link (or rename) of a complete copy and
+ * never replaced, so a reader sees either nothing or the whole library, and a mapped library stays linked.
  */
 final class NativeExtraction {
     /** The jar's natives, in load order (libhungarian4j before the JNI glue that links to it). */
@@ -65,16 +66,36 @@ final class NativeExtraction {
             Path tmp = Files.createTempFile(dir, LIBRARIES[i], ".tmp");
             try {
                 Files.write(tmp, content[i]);
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
+                publish(tmp, target);
             } finally {
                 Files.deleteIfExists(tmp);
             }
         }
         return dir;
+    }
+
+    /**
+     * Makes the complete copy {@code tmp} appear as {@code target}, never replacing a file that exists: a hard link
+     * is atomic and fails when another JVM published first (its copy has the same content: the folder is named by
+     * the hash), so a library some JVM has mapped is never unlinked under it. Where links are not supported, an
+     * atomic rename (which may replace an identical copy).
+     */
+    private static void publish(Path tmp, Path target) throws IOException {
+        try {
+            Files.createLink(target, tmp);
+            return;
+        } catch (FileAlreadyExistsException e) {
+            return; // another JVM's complete copy of the same content
+        } catch (UnsupportedOperationException | IOException e) {
+            if (Files.isRegularFile(target)) {
+                return;
+            }
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /** The Maven version this jar was built as ("dev" when run from classes without Maven's metadata). */
