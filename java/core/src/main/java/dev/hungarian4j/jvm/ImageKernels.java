@@ -5,8 +5,7 @@ import java.util.Arrays;
 /**
  * The per-image work of the jvm backend, shaped like the native CPU kernels ({@code native/src/cost.cpp},
  * {@code loss.cpp}): each prediction row's softmax once ({@link RowSoftmax}), the class cost of its targets gathered
- * from it, the box part over the image's targets laid out as a struct of arrays (branch-free, in double), and the loss
- * row by row. Images are independent, so {@link JvmPool} runs them on several threads; each writes only its own part
+ * from it, the box part over the image's targets ({@link BoxCostRow}, vectorised), and the loss row by row. Images are independent, so {@link JvmPool} runs them on several threads; each writes only its own part
  * of the outputs and its own slot of the per-image partial sums.
  */
 final class ImageKernels {
@@ -70,33 +69,7 @@ final class ImageKernels {
         final float[] boxes = p.boxes;
         final int[] labels = p.labels;
         final float[] tb = p.targetBoxes;
-        final double[] tcx = w.tcx;
-        final double[] tcy = w.tcy;
-        final double[] tw = w.tw;
-        final double[] th = w.th;
-        final double[] tx0 = w.tx0;
-        final double[] ty0 = w.ty0;
-        final double[] tx1 = w.tx1;
-        final double[] ty1 = w.ty1;
-        final double[] tar = w.tarea;
-        for (int j = 0; j < m; j++) {
-            int to = (first + j) * 4;
-            double cx = tb[to];
-            double cy = tb[to + 1];
-            double wd = tb[to + 2];
-            double ht = tb[to + 3];
-            double hw = 0.5 * wd;
-            double hh = 0.5 * ht;
-            tcx[j] = cx;
-            tcy[j] = cy;
-            tw[j] = wd;
-            th[j] = ht;
-            tx0[j] = cx - hw;
-            ty0[j] = cy - hh;
-            tx1[j] = cx + hw;
-            ty1[j] = cy + hh;
-            tar[j] = (tx1[j] - tx0[j]) * (ty1[j] - ty0[j]);
-        }
+        BoxCostRow.targets(tb, first, m, w);
         final double[] cc = w.classCost;
         final float[] o = w.costRow;
         final float[] e = w.e;
@@ -134,43 +107,8 @@ final class ImageKernels {
             double p1 = boxes[po + 1];
             double p2 = boxes[po + 2];
             double p3 = boxes[po + 3];
-            double phw = 0.5 * p2;
-            double phh = 0.5 * p3;
-            double px0 = p0 - phw;
-            double py0 = p1 - phh;
-            double px1 = p0 + phw;
-            double py1 = p1 + phh;
-            double parea = (px1 - px0) * (py1 - py0);
-            final double eps = BoxMath.AREA_FLOOR;
-            // hd::giou_corners as cost.cpp writes it, select for select (plain comparisons: C2 turns them into
-            // conditional moves; Math.min/max's NaN and -0.0 handling costs three times as much here)
-            for (int j = 0; j < m; j++) {
-                final double ix1 = px1 < tx1[j] ? px1 : tx1[j];
-                final double ix0 = px0 > tx0[j] ? px0 : tx0[j];
-                final double iy1 = py1 < ty1[j] ? py1 : ty1[j];
-                final double iy0 = py0 > ty0[j] ? py0 : ty0[j];
-                final double iwr = ix1 - ix0;
-                final double ihr = iy1 - iy0;
-                final double iw = iwr > 0.0 ? iwr : 0.0;
-                final double ih = ihr > 0.0 ? ihr : 0.0;
-                final double inter = iw * ih;
-                final double uni = parea + tar[j] - inter;
-                final double iou = inter / (uni > eps ? uni : eps);
-                final double ex1 = px1 > tx1[j] ? px1 : tx1[j];
-                final double ex0 = px0 < tx0[j] ? px0 : tx0[j];
-                final double ey1 = py1 > ty1[j] ? py1 : ty1[j];
-                final double ey0 = py0 < ty0[j] ? py0 : ty0[j];
-                final double ewr = ex1 - ex0;
-                final double ehr = ey1 - ey0;
-                final double ew = ewr > 0.0 ? ewr : 0.0;
-                final double eh = ehr > 0.0 ? ehr : 0.0;
-                final double encl = ew * eh;
-                final double g = iou - (encl - uni) / (encl > eps ? encl : eps);
-                final double l1 = Math.abs(p0 - tcx[j]) + Math.abs(p1 - tcy[j]) + Math.abs(p2 - tw[j])
-                        + Math.abs(p3 - th[j]);
-                o[j] = (float) (wc * cc[j] + wb * l1 + wg * (-g));
-            }
-            for (int j = 0; j < m; j++) { // outside the vectorised loop: finite inputs, cost beyond float32
+            BoxCostRow.costs(p0, p1, p2, p3, m, wc, wb, wg, w, o);
+            for (int j = 0; j < m; j++) { // finite inputs, but a cost beyond float32
                 if (!Float.isFinite(o[j])) {
                     throw new dev.hungarian4j.InvalidInputException("pred_boxes[" + b + "][" + q + "]",
                             "with target " + j + " of image " + b + ": the matching cost is not finite in float32 "

@@ -31,6 +31,11 @@ final class ImageWork {
     double[] tx1 = new double[0];
     double[] ty1 = new double[0];
     double[] tarea = new double[0];
+    /** Per target, one pair's intermediate values in {@link BoxCostRow}: intersection, enclosing area, L1, cost. */
+    double[] pairInter = new double[0];
+    double[] pairEncl = new double[0];
+    double[] pairL1 = new double[0];
+    double[] pairCost = new double[0];
     /** Class cost of one row against each target. */
     double[] classCost = new double[0];
     /** One cost row, before it is copied to its place. */
@@ -79,6 +84,10 @@ final class ImageWork {
             ty1 = new double[m];
             tarea = new double[m];
             classCost = new double[m];
+            pairInter = new double[m];
+            pairEncl = new double[m];
+            pairL1 = new double[m];
+            pairCost = new double[m];
             costRow = new float[m];
         }
         if (cost.length < costLen) {
