@@ -108,6 +108,14 @@ final class NativeLibrary {
             @Cast("const double*") double[] cfg, IntPointer assignOut, DoublePointer matchingCostOut,
             double[] termsOut, FloatPointer gradLogits, FloatPointer gradBoxes);
 
+    /** Every decoder layer in one call on off-heap memory, the offsets and small arrays as Java arrays as above
+     *  (NativeLayeredBufferLoss). */
+    static native int h4j_cpu_forward_layers(int L, int B, int Q, int C, @Cast("const float*") FloatPointer logits,
+            @Cast("const float*") FloatPointer boxes, @Cast("const int*") int[] offsets,
+            @Cast("const int*") IntPointer labels, @Cast("const float*") FloatPointer tboxes,
+            @Cast("const double*") double[] cfg, IntPointer assignOut, DoublePointer matchingCostOut,
+            double[] termsOut, FloatPointer gradLogits, FloatPointer gradBoxes);
+
     // ---- CUDA backend (the *_host functions: host memory, staged like the CPU functions) ----
 
     static native int h4j_cuda_available();

@@ -2,35 +2,51 @@ package dev.hungarian4j.djl;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.loss.Loss;
 import dev.hungarian4j.BackendKind;
 import dev.hungarian4j.BackendUnavailableException;
 import dev.hungarian4j.HungarianConfig;
 import dev.hungarian4j.InvalidInputException;
+import dev.hungarian4j.LossClass;
 import dev.hungarian4j.LossTerms;
 import dev.hungarian4j.Targets;
 import dev.hungarian4j.natives.NativeBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * DETR's Hungarian loss as a DJL {@link Loss}, usable in a {@code Trainer} or {@code EasyTrain} like any DJL loss.
  *
- * <p>Predictions: {@code predictions.get(0)} the class logits {@code (B, Q, K+1)} with the no-object class last,
- * {@code predictions.get(1)} the boxes {@code (B, Q, 4)} as normalized {@code (cx, cy, w, h)}. Labels: DJL
- * detection rows {@code [class, box…]}, padded by {@code PaddingStackBatchifier} (with or without valid lengths)
- * or one array per image, boxes in the {@link BoxFormat} given to the builder; or the library's {@link Targets}.
+ * <p>Predictions, as an {@link NDList} in one of three forms (boxes always normalized {@code (cx, cy, w, h)}; C is
+ * K+1 with the no-object class last, or K with the focal loss of {@link HungarianConfig#lossClass()}):
+ * <ol>
+ * <li>{@code [pred_logits (B, Q, C), pred_boxes (B, Q, 4)]}: one decoder layer;</li>
+ * <li>{@code [pred_logits (L, B, Q, C), pred_boxes (L, B, Q, 4)]}: a stacked decoder output, earliest layer first and
+ * the final layer last (the order of DETR's {@code hs}); the auxiliary layers are {@code 0 .. L-2}. Read in place:
+ * the fastest form with aux layers;</li>
+ * <li>{@code [pred_logits, pred_boxes, aux_0 logits, aux_0 boxes, aux_1 logits, …]}, all {@code (B, Q, ·)}: DETR's
+ * output dictionary in order (the final layer, then {@code aux_outputs} earliest first); the adapter stacks them
+ * (one copy, through autograd).</li>
+ * </ol>
+ * Every layer is matched on its own against the same targets and config (CONTRACT.md §3: query groups,
+ * {@code num_boxes} and the focal loss come from the {@link HungarianConfig}), all layers in ONE native call; the
+ * loss is the sum of the layers' totals, and each layer's predictions receive the gradient of that sum.
  *
- * <p>One native call computes the costs, the matching, the loss and its gradients, reading float32 CPU tensors
- * in place and writing the gradients straight into new tensors; the gradients reach DJL's autograd through the
- * surrogate {@code s = Σ pred·G; loss = s − stop(s) + value}, whose value is the loss and whose gradient is
- * exactly {@code G}. GPU tensors take a host copy each way (DJL exposes no device pointer or stream).
+ * <p>Labels: DJL detection rows {@code [class, box…]}, padded by {@code PaddingStackBatchifier} (with or without
+ * valid lengths) or one array per image, boxes in the {@link BoxFormat} given to the builder; or the library's
+ * {@link Targets}.
+ *
+ * <p>One native call computes the costs, the matchings, the losses and their gradients, reading float32 CPU tensors
+ * in place and writing the gradients into host memory that is reused from step to step once a step's arrays are
+ * closed; the gradients reach DJL's autograd through the surrogate {@code s = Σ pred·G; loss = s − stop(s) + value},
+ * whose value is the loss and whose gradient is exactly {@code G}. GPU tensors take a host copy each way (DJL exposes
+ * no device pointer or stream).
  *
  * <p>DJL calls {@code evaluate} again after the backward pass to update its accumulators, and each
  * {@link #termEvaluators() term evaluator} asks too: the result of a step is cached by the identity of the
@@ -45,6 +61,7 @@ public final class HungarianDetrLoss extends Loss {
     private final BoxFormat boxFormat;
     private final Criterion criterion;
     private final StepCache cache = new StepCache(CACHE_SIZE);
+    private final GradientMemory gradients = new GradientMemory();
     private long criterionCalls;
 
     private HungarianDetrLoss(Builder b) {
@@ -115,8 +132,8 @@ public final class HungarianDetrLoss extends Loss {
      * The total loss of the batch, as DJL's {@code Loss} contract asks.
      *
      * @param labels      DJL detection labels (see the class comment)
-     * @param predictions logits {@code (B, Q, K+1)} then boxes {@code (B, Q, 4)}
-     * @return the loss scalar, wired into autograd when the predictions require gradients
+     * @param predictions logits then boxes, of one or more decoder layers (see the class comment)
+     * @return the loss scalar (all layers' totals), wired into autograd when the predictions require gradients
      * @throws InvalidInputException naming the field when a shape or value is bad
      */
     @Override
@@ -128,7 +145,7 @@ public final class HungarianDetrLoss extends Loss {
      * The step's criterion from DJL detection labels: loss, terms and matching.
      *
      * @param labels      DJL detection labels (see the class comment)
-     * @param predictions logits {@code (B, Q, K+1)} then boxes {@code (B, Q, 4)}
+     * @param predictions logits then boxes, of one or more decoder layers (see the class comment)
      * @return the output, cached for these arrays
      * @throws InvalidInputException naming the field when a shape or value is bad
      */
@@ -143,7 +160,7 @@ public final class HungarianDetrLoss extends Loss {
      * box format does not apply).
      *
      * @param targets     the targets of the B images
-     * @param predictions logits {@code (B, Q, K+1)} then boxes {@code (B, Q, 4)}
+     * @param predictions logits then boxes, of one or more decoder layers (see the class comment)
      * @return the output, cached for these arrays
      * @throws InvalidInputException naming the field when a shape or value is bad
      */
@@ -182,56 +199,56 @@ public final class HungarianDetrLoss extends Loss {
     }
 
     private DetrLossOutput compute(Object labelKey, NDList predictions, TargetSource targets) {
-        if (predictions == null || predictions.size() < 2) {
-            throw new InvalidInputException("predictions",
-                    "must hold pred_logits (B, Q, K+1) and pred_boxes (B, Q, 4)");
+        if (predictions == null) {
+            throw new InvalidInputException("predictions", "is null");
         }
-        NDArray logits = predictions.get(0);
-        NDArray boxes = predictions.get(1);
         synchronized (cache) {
-            DetrLossOutput hit = cache.get(logits, boxes, labelKey);
+            DetrLossOutput hit = cache.get(predictions, labelKey);
             if (hit != null) {
                 return hit;
             }
-            DetrLossOutput out = run(logits, boxes, targets);
-            cache.put(logits, boxes, labelKey, out);
+            DetrLossOutput out = run(DecoderLayers.read(predictions, config.lossClass() == LossClass.FOCAL ? 1 : 2),
+                    targets);
+            cache.put(predictions, labelKey, out);
             return out;
         }
     }
 
-    private DetrLossOutput run(NDArray logits, NDArray boxes, TargetSource source) {
-        Shape ls = logits.getShape();
-        Shape bs = boxes.getShape();
-        if (ls.dimension() != 3 || ls.get(2) < 2) {
-            throw new InvalidInputException("pred_logits", "has shape " + ls + "; expected (B, Q, K+1) with K+1 >= 2");
-        }
-        if (bs.dimension() != 3 || bs.get(0) != ls.get(0) || bs.get(1) != ls.get(1) || bs.get(2) != 4) {
-            throw new InvalidInputException("pred_boxes", "has shape " + bs + "; expected (" + ls.get(0) + ", "
-                    + ls.get(1) + ", 4)");
-        }
-        int batch = Math.toIntExact(ls.get(0));
-        int queries = Math.toIntExact(ls.get(1));
-        int numLogits = Math.toIntExact(ls.get(2));
-        Targets targets = source.read(batch);
+    private DetrLossOutput run(DecoderLayers p, TargetSource source) {
+        Targets targets = source.read(p.batch);
+        NDArray logits = p.logits;
+        NDArray boxes = p.boxes;
         // always with gradients: DJL's hasGradient() is false for every non-leaf tensor (a model's outputs), and
         // DJL has no engine-neutral test of grad mode; outside a GradientCollector the surrogate is plain arithmetic
         NDArray hostLogits = HostTensors.hostFloat32(logits);
         NDArray hostBoxes = HostTensors.hostFloat32(boxes);
-        NDArray gl = HostTensors.newHostFloat32(logits, ls);
-        NDArray gb = HostTensors.newHostFloat32(boxes, bs);
-        int[] assignment = new int[batch * queries];
+        NDArray gl = gradients.acquire(logits, logits.getShape());
+        NDArray gb = gradients.acquire(boxes, boxes.getShape());
+        int rows = p.batch * p.queries;
+        int[] assignment = new int[p.layers * rows];
         criterionCalls++;
-        LossTerms terms = criterion.run(batch, queries, numLogits, HostTensors.view(hostLogits),
+        LossTerms[] terms = criterion.run(p.layers, p.batch, p.queries, p.numLogits, HostTensors.view(hostLogits),
                 HostTensors.view(hostBoxes), targets, HostTensors.view(gl), HostTensors.view(gb), assignment);
         closeCopy(hostLogits, logits);
         closeCopy(hostBoxes, boxes);
-        NDArray value = logits.getManager().create((float) terms.total()).toType(logits.getDataType(), false);
+        int last = p.layers - 1;
+        List<LossTerms> auxTerms = List.of(Arrays.copyOf(terms, last));
+        List<int[]> auxAssign = new ArrayList<>(last);
+        for (int l = 0; l < last; l++) {
+            auxAssign.add(Arrays.copyOfRange(assignment, l * rows, (l + 1) * rows));
+        }
+        DetrLossOutput unwired = new DetrLossOutput(null, terms[last], p.queries,
+                last == 0 ? assignment : Arrays.copyOfRange(assignment, last * rows, p.layers * rows), auxTerms,
+                List.copyOf(auxAssign), criterion.backendName());
+        NDArray value = logits.getManager().create((float) unwired.totalAllLayers())
+                .toType(logits.getDataType(), false);
         // the surrogate's value is 0 (s - s) plus the loss; its gradient is exactly G. A dot product of the flat
         // views writes no product tensor, and its backward writes the gradient once
         NDArray sur = logits.reshape(-1).dot(HostTensors.toDeviceOf(gl, logits).reshape(-1))
                 .add(boxes.reshape(-1).dot(HostTensors.toDeviceOf(gb, boxes).reshape(-1)));
         NDArray loss = sur.sub(sur.stopGradient()).add(value);
-        return new DetrLossOutput(loss, terms, queries, assignment, criterion.backendName());
+        return new DetrLossOutput(loss, unwired.terms(), unwired.queries(), unwired.assignment(), unwired.auxTerms(),
+                unwired.auxAssignments(), unwired.backend());
     }
 
     private static void closeCopy(NDArray host, NDArray original) {

@@ -1,13 +1,16 @@
 package dev.hungarian4j.djl;
 
+import ai.djl.ndarray.NDList;
+
 import java.util.ArrayDeque;
 
 /**
- * The last few criterion results, keyed by the identity (not the contents) of the prediction and label arrays:
- * DJL evaluates a step's loss again for its accumulators, and the term evaluators ask too. Not thread-safe.
+ * The last few criterion results, keyed by the identity (not the contents) of the prediction arrays (every layer's)
+ * and the labels: DJL evaluates a step's loss again for its accumulators, and the term evaluators ask too. Not
+ * thread-safe.
  */
 final class StepCache {
-    private record Entry(Object logits, Object boxes, Object labels, DetrLossOutput out) {
+    private record Entry(Object[] predictions, Object labels, DetrLossOutput out) {
     }
 
     private final int capacity;
@@ -17,23 +20,35 @@ final class StepCache {
         this.capacity = capacity;
     }
 
-    DetrLossOutput get(Object logits, Object boxes, Object labels) {
+    DetrLossOutput get(NDList predictions, Object labels) {
         for (Entry e : entries) {
-            if (e.logits == logits && e.boxes == boxes && e.labels == labels) {
+            if (e.labels == labels && same(e.predictions, predictions)) {
                 return e.out;
             }
         }
         return null;
     }
 
-    void put(Object logits, Object boxes, Object labels, DetrLossOutput out) {
+    void put(NDList predictions, Object labels, DetrLossOutput out) {
         if (entries.size() == capacity) {
             entries.removeLast();
         }
-        entries.addFirst(new Entry(logits, boxes, labels, out));
+        entries.addFirst(new Entry(predictions.toArray(), labels, out));
     }
 
     void clear() {
         entries.clear();
+    }
+
+    private static boolean same(Object[] arrays, NDList predictions) {
+        if (arrays.length != predictions.size()) {
+            return false;
+        }
+        for (int i = 0; i < arrays.length; i++) {
+            if (arrays[i] != predictions.get(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 }
