@@ -163,6 +163,35 @@ for matcher in default auction exact; do
   fi
 done
 
+# 4b. the CONTRACT.md section 3 vectors (aux layers, query groups, num_boxes, focal) through the CLI, each matcher,
+# checked against their expected files (plain python: no scipy needed)
+for matcher in default exact; do
+  name="ext vectors --backend $backend ($matcher)"
+  s=$(allow 30)
+  (( s == 0 )) && { over_budget "$name"; continue; }
+  dir="$logs/ext-vectors-$backend-$matcher"
+  mkdir -p "$dir"
+  mflag=()
+  [[ $matcher != default ]] && mflag=(--matcher "$matcher")
+  end=$((SECONDS + s))
+  cut=0
+  for f in "$kit"/vectors/ext_*.json; do
+    n=$(basename "$f" .json)
+    case $n in *.expected) continue ;; esac
+    left=$((end - SECONDS))
+    (( left < 2 )) && { cut=1; break; }
+    timeout -k 2 "$left" "${java[@]}" loss --grad --backend "$backend" "${mflag[@]}" --input "$f" \
+      > "$dir/$n.out.json" 2> "$dir/$n.err"
+  done
+  if (( cut )); then
+    record "$name" FAIL "timed out after $s s (not every vector ran)"
+  elif timeout -k 2 30 python3 bench/gpu/check_ext_vectors.py "$kit/vectors" "$dir" > "$dir/check.txt" 2>&1; then
+    record "$name" ok "$(tail -1 "$dir/check.txt")"
+  else
+    record "$name" FAIL "$(grep -m1 FAIL "$dir/check.txt" | cut -c1-80)"
+  fi
+done
+
 # 5. the rest of the C++ tests
 cxx_test test_auction 45
 cxx_test test_api 25
@@ -179,6 +208,23 @@ elif run_timed "$s" "${java[@]}" bench --sizes "$bench_sizes" --backend all --it
 else
   record "bench --backend all" FAIL "rc $? (see logs/cli_bench.err)"
 fi
+
+# 6b. the DETR family in one call per backend (CONTRACT.md section 3): DETR's 6 decoder layers, and Group-DETR's
+# 6 layers x 11 groups of 300 queries with the focal loss
+fam_runs=("--sizes 8x100x91x10,64x100x91x20 --layers 6" "--sizes 8x3300x91x20 --layers 6 --groups 11 --focal")
+(( dry )) && fam_runs=("--sizes 8x100x91x10 --layers 6" "--sizes 2x660x91x20 --layers 6 --groups 11 --focal")
+for i in 0 1; do
+  name="bench family ($(echo "${fam_runs[$i]}" | sed 's/--sizes [^ ]* //'))"
+  s=$(allow 40)
+  if (( s == 0 )); then over_budget "$name"; continue; fi
+  # shellcheck disable=SC2086
+  if run_timed "$s" "${java[@]}" bench ${fam_runs[$i]} --backend all --iterations $((dry ? 3 : 20)) \
+       > "$out/cli_bench_family_$i.txt" 2> "$logs/cli_bench_family_$i.err"; then
+    record "$name" ok "see cli_bench_family_$i.txt"
+  else
+    record "$name" FAIL "rc $? (see logs/cli_bench_family_$i.err)"
+  fi
+done
 
 # 7. the DETR-style PyTorch pipeline and parity with it (torch autograd in float64, through the CLI); torch where
 # installed: python3, else Debian's /usr/bin/python3; skipped visibly without torch and scipy.
@@ -224,5 +270,6 @@ write_summary
   cat "$out/summary.txt"
   [[ -f $out/gpu_bench.txt ]] && { echo; tail -n 20 "$out/gpu_bench.txt"; }
   [[ -f $out/cli_bench.txt ]] && { echo; cat "$out/cli_bench.txt"; }
+  for f in "$out"/cli_bench_family_*.txt; do [[ -f $f ]] && { echo; cat "$f"; }; done
 } | tee "$out/report.txt"
 (( fails == 0 ))

@@ -1,6 +1,7 @@
 // hungarian4j — pairwise matching costs on the GPU (float math from hd_math.h).
 //
-// One launch covers all ragged blocks: one warp per prediction row (b, q). The warp reduces the
+// One launch covers all ragged blocks (of L decoder layers in the pipeline: layer l's blocks at
+// l*Q*T, item_layout.h): one warp per prediction row (b, q). The warp reduces the
 // row's logits to (max, sum exp) with shuffles (not with the focal class cost of CONTRACT.md
 // section 3, which needs only the label's sigmoid logit), then its lanes stride over the targets
 // and write C[q, j] = cost_class * class_cost + cost_bbox * L1 + cost_giou * (-GIoU) at
@@ -12,6 +13,7 @@
 
 #include "kernels.cuh"
 #include "hungarian4j/hd_math.h"
+#include "hungarian4j/item_layout.h"
 
 namespace h4j {
 namespace cuda {
@@ -20,19 +22,22 @@ namespace {
 constexpr int kWarpsPerBlock = 4;
 
 __global__ void __launch_bounds__(kWarpsPerBlock * 32) cost_blocks_kernel(CostParams p) {
-    // Pipeline mode: publish the offsets the matcher must use (zeros when the device-side
-    // checks failed, so nothing downstream reads out of bounds), then stop if they failed.
+    // Pipeline mode: publish the item offsets the matcher must use (item_layout.h; zeros when
+    // the device-side checks failed, so nothing downstream reads out of bounds), then stop if
+    // they failed. The grid has 32 threads per row, more than the L*B*G + 1 offsets.
     if (p.guard) {
         const int bad = *p.guard;
         const long long gid = (long long)blockIdx.x * blockDim.x + threadIdx.x;
-        if (gid <= p.B) p.offs_out[gid] = bad ? 0 : p.offsets[gid];
+        if (gid <= (long long)p.L * p.B * p.G)
+            p.offs_out[gid] = bad ? 0 : (int)layout::item_offset(gid, p.B, p.G, p.offsets);
         if (bad) return;
     }
     const long long row = (long long)blockIdx.x * kWarpsPerBlock + (threadIdx.x >> 5);
     const int lane = threadIdx.x & 31;
-    if (row >= (long long)p.B * p.Q) return;  // whole warp exits together
-    const int b = (int)(row / p.Q);
-    const int q = (int)(row - (long long)b * p.Q);
+    if (row >= (long long)p.L * p.B * p.Q) return;  // whole warp exits together
+    const int b = layout::row_image(row, p.B, p.Q);
+    const int layer = layout::row_layer(row, p.B, p.Q);
+    const int q = (int)(row % p.Q);
     const int o0 = p.offsets[b];
     const int M = p.offsets[b + 1] - o0;
     if (M <= 0) return;
@@ -45,7 +50,8 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32) cost_blocks_kernel(CostPa
 #pragma unroll
     for (int k = 0; k < 4; ++k) pb[k] = p.boxes[row * 4 + k];
 
-    float* out = p.out + (size_t)p.Q * o0 + (size_t)q * M;
+    float* out = p.out + (layer > 0 ? layout::layer_cost_base(layer, p.Q, p.offsets[p.B]) : 0) +
+                 (size_t)p.Q * o0 + (size_t)q * M;
     for (int j = lane; j < M; j += 32) {
         const float l = L[p.labels[o0 + j]];
         const float cc = p.focal ? hd::focal_cost<float>(l, p.focal_alpha, p.focal_gamma)
@@ -61,10 +67,10 @@ __global__ void __launch_bounds__(kWarpsPerBlock * 32) cost_blocks_kernel(CostPa
 
 // Launcher: grid sizing and the error check after the launch.
 int launch_cost_blocks(const CostParams& prm, cudaStream_t stream) {
-    const long long rows = (long long)prm.B * prm.Q;
+    const long long rows = (long long)prm.L * prm.B * prm.Q;
     const long long blocks = (rows + kWarpsPerBlock - 1) / kWarpsPerBlock;
     if (blocks > 0x7fffffffLL)
-        return set_error(H4J_ERR_INVALID_ARG, "B*Q is %lld; too many rows for one launch", rows);
+        return set_error(H4J_ERR_INVALID_ARG, "L*B*Q is %lld; too many rows for one launch", rows);
     cost_blocks_kernel<<<(unsigned)blocks, kWarpsPerBlock * 32, 0, stream>>>(prm);
     const cudaError_t e = cudaGetLastError();
     if (e != cudaSuccess) return fail(e, "cost_blocks_kernel launch");
@@ -91,6 +97,8 @@ CostParams make_cost_params(int B, int Q, int C, const float* logits, const floa
     prm.focal_alpha = (float)cfg.focal_alpha;
     prm.focal_gamma = (float)cfg.focal_gamma;
     prm.out = cost_out;
+    prm.L = 1;
+    prm.G = 1;
     prm.guard = nullptr;
     prm.offs_out = nullptr;
     return prm;

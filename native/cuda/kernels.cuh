@@ -10,6 +10,7 @@
 #include <cstddef>
 
 #include "cuda_common.cuh"
+#include "hungarian4j/loss_float.h"
 
 namespace h4j {
 namespace cuda {
@@ -34,6 +35,8 @@ __device__ __forceinline__ void warp_softmax_stats(const float* L, int C, int la
 
 struct CostParams {
     int B, Q, C;
+    int L = 1;                 // decoder layers, contiguous (CONTRACT.md section 3; item_layout.h)
+    int G = 1;                 // query groups (pipeline only: the item offsets it publishes)
     const float* logits;
     const float* boxes;
     const int* offsets;
@@ -46,7 +49,8 @@ struct CostParams {
     float* out;
     // pipeline only (NULL for the public cost API):
     const int* guard;  // device int; non-zero = inputs failed device-side checks: write no cost
-    int* offs_out;     // device int[B+1]: receives offsets, or zeros when *guard != 0
+    int* offs_out;     // device int[L*B*G+1]: receives the item offsets (item_layout.h), or
+                       // zeros when *guard != 0
 };
 
 CostParams make_cost_params(int B, int Q, int C, const float* logits, const float* boxes,
@@ -73,38 +77,50 @@ enum : unsigned int {
     kBadNonFiniteCost = 32u  // forward: some cost is NaN or inf (the matcher refused that image)
 };
 
-/// Blocks of the row kernel at most (its grid strides); partial sums: 3 doubles per block.
+/// Blocks of the row kernel at most (its grid strides), over all layers unless there are more
+/// layers than this (then one block per layer); partial sums: 3 doubles per block.
 constexpr int kLossMaxBlocks = 1024;
 
 inline size_t align256(size_t n) { return (n + 255) & ~(size_t)255; }
 
-/// Bytes of [LossCtl | partials] at the start of a workspace.
-inline size_t loss_scratch_bytes() {
-    return align256(sizeof(LossCtl)) + align256(sizeof(double) * 3 * (size_t)kLossMaxBlocks);
+/// Blocks of the row kernel per layer for L layers of `rows_per_layer` rows (>= 1).
+inline int loss_blocks_per_layer(int L, long long rows_per_layer, int warps_per_block) {
+    long long b = (rows_per_layer + warps_per_block - 1) / warps_per_block;
+    const long long cap = L >= kLossMaxBlocks ? 1 : kLossMaxBlocks / L;
+    if (b > cap) b = cap;
+    return b < 1 ? 1 : (int)b;
+}
+
+/// Bytes of [LossCtl | partials] at the start of a workspace, for L layers.
+inline size_t loss_scratch_bytes(int L = 1) {
+    const size_t blocks = L > kLossMaxBlocks ? (size_t)L : (size_t)kLossMaxBlocks;
+    return align256(sizeof(LossCtl)) + align256(sizeof(double) * 3 * blocks);
 }
 
 struct LossLaunch {
+    int L = 1;          // layers (contiguous), all with the same targets
     int B, Q, C;
     const float* logits;
     const float* boxes;
     const int* offsets;
     const int* labels;
     const float* tboxes;
-    const int* assign;  // device int[B*Q]
-    Config cfg;
-    double* terms;      // device double[5]
+    const int* assign;  // device int[L*B*Q]
+    lossf::LossCfg cfg; // sections 1 and 3 (groups, num_boxes, focal)
+    double* terms;      // device double[L*5]
     float* grad_logits; // device or NULL
     float* grad_boxes;  // device or NULL
-    void* scratch;      // loss_scratch_bytes() device bytes, 16-aligned
+    void* scratch;      // loss_scratch_bytes(L) device bytes, 16-aligned
 };
 
 /// Forward-mode checks (before the costs): validates offsets and labels, sets
-/// matched = sum_b min(Q, M_b), flags M_b > max_m and Q * offsets[B] > cost_capacity.
-/// Zeroes the control block first.
+/// matched = sum_b G * min(Q/G, M_b) (one layer's), flags M_b > max_m and
+/// L * Q * offsets[B] > cost_capacity. Zeroes the control block first.
 int launch_loss_prepare_forward(const LossLaunch& L, int max_m, long long cost_capacity,
                                 cudaStream_t stream);
-/// Loss mode: zeroes the control block, validates offsets, labels and the assignment, counts
-/// the matched rows, then runs the fused row kernel (CE, L1, GIoU, gradients, reduction).
+/// Loss mode (one layer): zeroes the control block, validates offsets, labels and the
+/// assignment, counts the matched rows, then runs the fused row kernel (CE or focal, L1, GIoU,
+/// gradients, reduction).
 int launch_loss(const LossLaunch& L, cudaStream_t stream);
 /// The fused row kernel alone (after launch_loss_prepare_forward and the matching).
 int launch_loss_rows(const LossLaunch& L, cudaStream_t stream);

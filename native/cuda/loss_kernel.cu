@@ -3,19 +3,23 @@
 // Two kernels (plus one 16-byte memset of the control block), no host synchronisation:
 //  1. loss_prepare_kernel: one warp per image. Checks the CSR offsets, the labels and (loss
 //     mode) the assignment range on the device, and counts the matched rows (loss mode) or
-//     sum_b min(Q, M_b) (forward mode, before the matching) with integer atomics, so the
+//     sum_b G * min(Q/G, M_b) (forward mode, before the matching) with integer atomics, so the
 //     normalizer sum_rows w(t) is known before any gradient is written.
-//  2. loss_rows_kernel: one warp per prediction row (grid-strided, at most kLossMaxBlocks
-//     blocks). Log-softmax CE with max subtraction and its gradient (float), L1 and GIoU with
-//     their box gradients for matched rows (hd_math.h, float), partial sums in double per
-//     block; the last block to finish (threadfence + ticket) reduces the partials in a fixed
-//     order (deterministic) and writes terms[5].
+//  2. loss_rows_kernel: one warp per prediction row, L decoder layers in one launch (each
+//     block serves one layer, grid-strided over its rows; at most kLossMaxBlocks blocks in
+//     all). Log-softmax CE with max subtraction and its gradient, or the sigmoid focal loss of
+//     every logit (CONTRACT.md section 3), L1 and GIoU with their box gradients for matched
+//     rows (loss_float.h / hd_math.h, float), partial sums in double per block; the last block
+//     to finish (threadfence + ticket) reduces each layer's partials in a fixed order
+//     (deterministic) and writes terms[L*5]. Query groups change only the normaliser here
+//     (the assignment holds image-local targets either way).
 // If a device-side check failed, terms and gradients are all NaN (never an out-of-bounds read).
 #ifdef H4J_WITH_CUDA
 
 #include <cstdint>
 #include <cstring>
 
+#include "hungarian4j/item_layout.h"
 #include "hungarian4j/loss_float.h"
 #include "kernels.cuh"
 
@@ -30,6 +34,7 @@ __device__ __forceinline__ float nan_f() { return __int_as_float(0x7fc00000); }
 
 struct PrepParams {
     int B, Q, K;
+    int L, G;           // forward mode: layers and query groups
     const int* offsets;
     const int* labels;
     const int* assign;  // NULL: forward mode
@@ -56,8 +61,11 @@ __global__ void __launch_bounds__(kThreads) loss_prepare_kernel(PrepParams p) {
     unsigned int cnt = 0;
     if (p.assign == nullptr) {
         if (M > p.max_m) flags |= kBadMaxM;
-        if (b == 0 && (long long)p.Q * (long long)T > p.cost_capacity) flags |= kBadCapacity;
-        if (lane == 0) cnt = (unsigned int)(M < p.Q ? M : p.Q);
+        // the L layers' cost blocks must fit, and the item offsets (up to L*G*T) an int
+        if (b == 0 && ((long long)p.L * p.Q * (long long)T > p.cost_capacity ||
+                       (long long)p.L * p.G * (long long)T > 0x7fffffffLL))
+            flags |= kBadCapacity;
+        if (lane == 0) cnt = (unsigned int)layout::forward_matched(M, p.Q / p.G, p.G);
     } else {
         const int* a = p.assign + (size_t)b * p.Q;
         for (int q = lane; q < p.Q; q += 32) {
@@ -78,46 +86,60 @@ __global__ void __launch_bounds__(kThreads) loss_prepare_kernel(PrepParams p) {
 }
 
 struct RowsParams {
-    int B, Q, C;
+    int L, B, Q, C;
+    int blocks_per_layer;
     const float* __restrict__ logits;
     const float* __restrict__ boxes;
     const int* __restrict__ offsets;
     const int* __restrict__ labels;
     const float* __restrict__ tboxes;
     const int* __restrict__ assign;
-    double eos, w_ce, w_bbox, w_giou;
-    int reduction_sum;
+    lossf::LossCfg cfg;
     LossCtl* ctl;
     double* partials;  // [gridDim.x * 3]
-    double* terms;
+    double* terms;     // [L * 5]
     float* gl;
     float* gb;
 };
 
+__device__ __forceinline__ double warp_sum(double v) {
+#pragma unroll
+    for (int off = 16; off > 0; off >>= 1) v += __shfl_xor_sync(0xffffffffu, v, off);
+    return v;
+}
+
+// kFocal: the focal loss instead of the cross-entropy, a compile-time choice so that each
+// instantiation keeps only its own path's registers (no spills on any architecture).
+template <bool kFocal>
 __global__ void __launch_bounds__(kThreads) loss_rows_kernel(RowsParams p) {
     __shared__ double red[kThreads][3];
     __shared__ int is_last;
 
     const int lane = threadIdx.x & 31;
     const int wib = threadIdx.x >> 5;
-    const long long rows = (long long)p.B * p.Q;
-    const int K = p.C - 1;
+    const long long rows = (long long)p.B * p.Q;  // per layer
+    const int layer = blockIdx.x / p.blocks_per_layer;
+    const int lblock = blockIdx.x - layer * p.blocks_per_layer;
+    const int K = kFocal ? p.C : p.C - 1;
     const unsigned int bad = p.ctl->bad;
     // only the three float scales stay live in the row loop (the normalizer is recomputed by
     // the last block): keeps the kernel free of spills on every architecture
     float sc_ce, sc_bbox, sc_giou;
     {
         const long long T = bad ? 0 : (long long)p.offsets[p.B];
-        const lossf::Norm n = lossf::make_norm((long long)p.ctl->matched, rows, T, p.eos, p.w_ce,
-                                               p.w_bbox, p.w_giou, p.reduction_sum != 0);
+        const lossf::Norm n = lossf::make_norm((long long)p.ctl->matched, rows, T, p.cfg);
         sc_ce = (float)n.sc_ce;
         sc_bbox = (float)n.sc_bbox;
         sc_giou = (float)n.sc_giou;
     }
 
-    double a_ce = 0.0, a_l1 = 0.0, a_gi = 0.0;  // meaningful on lane 0
-    const long long stride = (long long)gridDim.x * kWarps;
-    for (long long row = (long long)blockIdx.x * kWarps + wib; row < rows; row += stride) {
+    // a_ce: every lane's share (focal: each lane sums its logits; ce: lane 0 only), a_l1 and
+    // a_gi meaningful on lane 0
+    double a_ce = 0.0, a_l1 = 0.0, a_gi = 0.0;
+    const long long stride = (long long)p.blocks_per_layer * kWarps;
+    const long long base = (long long)layer * rows;
+    for (long long r = (long long)lblock * kWarps + wib; r < rows; r += stride) {
+        const long long row = base + r;
         const float* L = p.logits + row * p.C;
         float* g = p.gl ? p.gl + row * p.C : nullptr;
         if (bad) {
@@ -126,10 +148,10 @@ __global__ void __launch_bounds__(kThreads) loss_rows_kernel(RowsParams p) {
             if (p.gb && lane < 4) p.gb[row * 4 + lane] = nan_f();
             continue;
         }
-        const int b = (int)(row / p.Q);
+        const int b = layout::row_image(row, p.B, p.Q);
         const int t = p.assign[row];
-        int label = K;
-        double wd = p.eos;
+        int label = kFocal ? -1 : K;
+        double wd = p.cfg.eos;
         const float* tb = nullptr;
         if (t >= 0) {
             const int o = p.offsets[b] + t;
@@ -137,14 +159,25 @@ __global__ void __launch_bounds__(kThreads) loss_rows_kernel(RowsParams p) {
             wd = 1.0;
             tb = p.tboxes + (size_t)o * 4;
         }
-        float m, s;
-        warp_softmax_stats(L, p.C, lane, m, s);
-        if (lane == 0) a_ce += wd * (double)lossf::nll(m, s, L[label]);
-        if (g) {
-            const float coef = sc_ce * (float)wd;
-            const float inv = 1.0f / s;
-            for (int c = lane; c < p.C; c += 32)
-                g[c] = lossf::ce_grad_elem(L[c], m, inv, coef, c == label);
+        if (kFocal) {
+            double acc = 0.0;
+            for (int c = lane; c < p.C; c += 32) {
+                float gc;  // always asked for: a constant pointer keeps gc in a register
+                acc += (double)lossf::focal_elem(L[c], c == label, p.cfg.focal_alpha,
+                                                 p.cfg.focal_gamma, sc_ce, &gc);
+                if (g) g[c] = gc;
+            }
+            a_ce += acc;
+        } else {
+            float m, s;
+            warp_softmax_stats(L, p.C, lane, m, s);
+            if (lane == 0) a_ce += wd * (double)lossf::nll(m, s, L[label]);
+            if (g) {
+                const float coef = sc_ce * (float)wd;
+                const float inv = 1.0f / s;
+                for (int c = lane; c < p.C; c += 32)
+                    g[c] = lossf::ce_grad_elem(L[c], m, inv, coef, c == label);
+            }
         }
         if (lane == 0) {
             float* gbo = p.gb ? p.gb + row * 4 : nullptr;
@@ -172,6 +205,7 @@ __global__ void __launch_bounds__(kThreads) loss_rows_kernel(RowsParams p) {
             }
         }
     }
+    a_ce = warp_sum(a_ce);  // ce mode: lane 0's value plus zeros
 
     // block partials, in a fixed order
     red[threadIdx.x][0] = a_ce;
@@ -189,39 +223,42 @@ __global__ void __launch_bounds__(kThreads) loss_rows_kernel(RowsParams p) {
     __syncthreads();
     if (!is_last) return;
 
-    // the last block: sum the partials of all blocks (fixed order: deterministic)
+    // the last block: sum each layer's partials (fixed order: deterministic)
     __threadfence();
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0;
-    for (unsigned int i = threadIdx.x; i < gridDim.x; i += kThreads) {
-        s0 += __ldcg(p.partials + (size_t)i * 3 + 0);
-        s1 += __ldcg(p.partials + (size_t)i * 3 + 1);
-        s2 += __ldcg(p.partials + (size_t)i * 3 + 2);
-    }
-    red[threadIdx.x][0] = s0;
-    red[threadIdx.x][1] = s1;
-    red[threadIdx.x][2] = s2;
-    __syncthreads();
-    for (int h = kThreads / 2; h > 0; h >>= 1) {
-        if (threadIdx.x < h) {
-            red[threadIdx.x][0] += red[threadIdx.x + h][0];
-            red[threadIdx.x][1] += red[threadIdx.x + h][1];
-            red[threadIdx.x][2] += red[threadIdx.x + h][2];
+    for (int l = 0; l < p.L; ++l) {
+        const double* part = p.partials + (size_t)l * p.blocks_per_layer * 3;
+        double s0 = 0.0, s1 = 0.0, s2 = 0.0;
+        for (int i = threadIdx.x; i < p.blocks_per_layer; i += kThreads) {
+            s0 += __ldcg(part + (size_t)i * 3 + 0);
+            s1 += __ldcg(part + (size_t)i * 3 + 1);
+            s2 += __ldcg(part + (size_t)i * 3 + 2);
         }
+        red[threadIdx.x][0] = s0;
+        red[threadIdx.x][1] = s1;
+        red[threadIdx.x][2] = s2;
         __syncthreads();
-    }
-    if (threadIdx.x == 0) {
-        if (bad) {
-            const double nan = __longlong_as_double(0x7ff8000000000000LL);
-            for (int k = 0; k < H4J_TERMS_LEN; ++k) p.terms[k] = nan;
-        } else {
-            const lossf::Norm n =
-                lossf::make_norm((long long)p.ctl->matched, rows, (long long)p.offsets[p.B], p.eos,
-                                 p.w_ce, p.w_bbox, p.w_giou, p.reduction_sum != 0);
-            lossf::finish_terms(red[0][0], red[0][1], red[0][2], n, p.w_ce, p.w_bbox, p.w_giou,
-                                p.reduction_sum != 0, p.terms);
+        for (int h = kThreads / 2; h > 0; h >>= 1) {
+            if (threadIdx.x < h) {
+                red[threadIdx.x][0] += red[threadIdx.x + h][0];
+                red[threadIdx.x][1] += red[threadIdx.x + h][1];
+                red[threadIdx.x][2] += red[threadIdx.x + h][2];
+            }
+            __syncthreads();
         }
-        p.ctl->done = 0;  // leave the control block reusable
+        if (threadIdx.x == 0) {
+            double* terms = p.terms + (size_t)l * H4J_TERMS_LEN;
+            if (bad) {
+                const double nan = __longlong_as_double(0x7ff8000000000000LL);
+                for (int k = 0; k < H4J_TERMS_LEN; ++k) terms[k] = nan;
+            } else {
+                const lossf::Norm n = lossf::make_norm((long long)p.ctl->matched, rows,
+                                                       (long long)p.offsets[p.B], p.cfg);
+                lossf::finish_terms(red[0][0], red[0][1], red[0][2], n, p.cfg, terms);
+            }
+        }
+        __syncthreads();  // red is reused by the next layer
     }
+    if (threadIdx.x == 0) p.ctl->done = 0;  // leave the control block reusable
 }
 
 LossCtl* ctl_of(void* scratch) { return static_cast<LossCtl*>(scratch); }
@@ -236,7 +273,9 @@ int launch_prepare(const LossLaunch& L, const int* assign, int max_m, long long 
     PrepParams p;
     p.B = L.B;
     p.Q = L.Q;
-    p.K = L.C - 1;
+    p.K = L.cfg.focal ? L.C : L.C - 1;
+    p.L = L.L;
+    p.G = L.cfg.groups;
     p.offsets = L.offsets;
     p.labels = L.labels;
     p.assign = assign;
@@ -260,6 +299,7 @@ int launch_loss_prepare_forward(const LossLaunch& L, int max_m, long long cost_c
 
 int launch_loss_rows(const LossLaunch& L, cudaStream_t stream) {
     RowsParams p;
+    p.L = L.L;
     p.B = L.B;
     p.Q = L.Q;
     p.C = L.C;
@@ -269,20 +309,18 @@ int launch_loss_rows(const LossLaunch& L, cudaStream_t stream) {
     p.labels = L.labels;
     p.tboxes = L.tboxes;
     p.assign = L.assign;
-    p.eos = L.cfg.eos_coef;
-    p.w_ce = L.cfg.loss_ce;
-    p.w_bbox = L.cfg.loss_bbox;
-    p.w_giou = L.cfg.loss_giou;
-    p.reduction_sum = L.cfg.reduction_sum ? 1 : 0;
+    p.cfg = L.cfg;
     p.ctl = ctl_of(L.scratch);
     p.partials = partials_of(L.scratch);
     p.terms = L.terms;
     p.gl = L.grad_logits;
     p.gb = L.grad_boxes;
-    const long long rows = (long long)L.B * L.Q;
-    long long blocks = (rows + kWarps - 1) / kWarps;
-    if (blocks > kLossMaxBlocks) blocks = kLossMaxBlocks;
-    loss_rows_kernel<<<(unsigned)blocks, kThreads, 0, stream>>>(p);
+    p.blocks_per_layer = loss_blocks_per_layer(L.L, (long long)L.B * L.Q, kWarps);
+    const long long blocks = (long long)p.blocks_per_layer * L.L;  // <= max(kLossMaxBlocks, L)
+    if (L.cfg.focal)
+        loss_rows_kernel<true><<<(unsigned)blocks, kThreads, 0, stream>>>(p);
+    else
+        loss_rows_kernel<false><<<(unsigned)blocks, kThreads, 0, stream>>>(p);
     const cudaError_t e = cudaGetLastError();
     if (e != cudaSuccess) return fail(e, "loss_rows_kernel launch");
     return H4J_OK;
@@ -419,7 +457,7 @@ extern "C" int h4j_cuda_loss_workspace_size(int B, int Q, int C, size_t* bytes_o
     using namespace h4j;
     return guarded("h4j_cuda_loss_workspace_size", [&]() -> int {
         if (int rc = cuda::require_device()) return rc;
-        if (int rc = validate_dims(B, Q, C)) return rc;
+        if (int rc = validate_dims(B, Q, C, 1)) return rc;  // C = 1: one focal class
         if (int rc = require(bytes_out, "bytes_out")) return rc;
         *bytes_out = cuda::loss_scratch_bytes();
         return H4J_OK;
@@ -435,8 +473,9 @@ extern "C" int h4j_cuda_loss(int B, int Q, int C, const float* logits, const flo
     return guarded("h4j_cuda_loss", [&]() -> int {
         if (int rc = cuda::require_device()) return rc;
         cuda::LossLaunch L;
-        if (int rc = validate_dims(B, Q, C)) return rc;
-        if (int rc = parse_config(cfg_host, &L.cfg)) return rc;
+        Config c;
+        if (int rc = setup_config(B, Q, C, cfg_host, &c)) return rc;
+        L.cfg = lossf::loss_cfg(cfg_host);
         if (int rc = require(logits, "pred_logits")) return rc;
         if (int rc = require(boxes, "pred_boxes")) return rc;
         if (int rc = require(offsets, "offsets")) return rc;
@@ -467,13 +506,14 @@ extern "C" int h4j_cuda_loss_host(int B, int Q, int C, const float* logits, cons
     return guarded("h4j_cuda_loss_host", [&]() -> int {
         if (int rc = cuda::require_device()) return rc;
         cuda::LossLaunch L;
+        Problem p;
         long long T = 0;
-        if (int rc = validate_dims(B, Q, C)) return rc;
-        if (int rc = parse_config(cfg, &L.cfg)) return rc;
-        if (int rc = validate_offsets(B, offsets, &T)) return rc;
-        if (int rc = validate_targets(T, C, labels, tboxes)) return rc;
-        if (int rc = validate_predictions(B, Q, C, logits, boxes)) return rc;
-        if (int rc = validate_assign(B, Q, offsets, assign)) return rc;
+        // validated exactly as h4j_cpu_loss
+        if (int rc = setup_problem(B, Q, C, logits, boxes, offsets, labels, tboxes, cfg, &p, &T,
+                                   true))
+            return rc;
+        L.cfg = lossf::loss_cfg(cfg);
+        if (int rc = validate_assign(B, Q, offsets, assign, p.G)) return rc;
         if (int rc = require(terms_out, "terms_out")) return rc;
         if ((grad_logits == nullptr) != (grad_boxes == nullptr))
             return set_error(H4J_ERR_INVALID_ARG,

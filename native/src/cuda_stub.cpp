@@ -53,6 +53,23 @@ int h4j_cuda_forward_workspace_size(int, int, int, int, int, size_t* bytes_out) 
     return no_cuda();
 }
 
+int h4j_cuda_forward_layers_workspace_size(int, int, int, int, int, int, size_t* bytes_out) {
+    if (bytes_out) *bytes_out = 0;
+    return no_cuda();
+}
+
+int h4j_cuda_forward_layers(int, int, int, int, int, const float*, const float*, const int*,
+                            const int*, const float*, const double*, void*, size_t, int*, double*,
+                            double*, float*, float*, int*, void*) {
+    return no_cuda();
+}
+
+int h4j_cuda_forward_layers_host(int, int, int, int, const float*, const float*, const int*,
+                                 const int*, const float*, const double*, int*, double*, double*,
+                                 float*, float*, int*) {
+    return no_cuda();
+}
+
 int h4j_cuda_forward(int, int, int, int, const float*, const float*, const int*, const int*,
                      const float*, const double*, void*, size_t, int*, double*, double*, float*,
                      float*, int*, void*) {

@@ -6,22 +6,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <string>
 
 #include "internal.h"
 
 namespace {
-
-// Checks layer l >= 1's predictions (layer 0 is checked by setup_problem); the message names the
-// layer.
-int validate_layer(int l, int B, int Q, int C, const float* logits, const float* boxes) {
-    using namespace h4j;
-    const std::size_t off = (std::size_t)l * B * Q;
-    const int rc = validate_predictions(B, Q, C, logits + off * C, boxes + off * 4);
-    if (rc == H4J_OK) return rc;
-    const std::string msg = h4j_last_error();
-    return set_error(rc, "layer %d: %s", l, msg.c_str());
-}
 
 // After a failed item loop: the first item whose cost block overflowed float32 (finite inputs,
 // cost beyond it) named by image, query and target (and layer when not the first), else rc.
@@ -63,7 +51,7 @@ extern "C" int h4j_cpu_forward_layers(int L, int B, int Q, int C, const float* l
                                    true))
             return rc;
         for (int l = 1; l < L; ++l)
-            if (int rc = validate_layer(l, B, Q, C, logits, boxes)) return rc;
+            if (int rc = validate_layer_predictions(l, B, Q, C, logits, boxes)) return rc;
         if (int rc = require(assign_out, "assign_out")) return rc;
         if (int rc = require(terms_out, "terms_out")) return rc;
         if (int rc = validate_grad_pair(grad_logits, grad_boxes)) return rc;

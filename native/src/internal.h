@@ -63,9 +63,6 @@ struct Config {
     double focal_gamma = 2.0;
 };
 
-/// Parses and validates cfg (NULL = defaults), section 1 only: a non-zero extension slot (9..15)
-/// or the focal class cost is an error. For the backends without section 3 (CUDA).
-int parse_config(const double* cfg, Config* out);
 /// Parses and validates cfg (NULL = defaults) with CONTRACT.md section 3's slots.
 int parse_config_ext(const double* cfg, Config* out);
 
@@ -218,6 +215,14 @@ struct FirstFailure {
 /// Estimated serial time of the per-image stages in nanoseconds (calibrated on the CPU kernels;
 /// only the serial/parallel choice and the number of helpers depend on it, never a result).
 double estimate_work(const Problem& p, bool cost, bool match, bool loss);
+
+/// cfg parsed with section 3 (parse_config_ext), then dims (C >= 1 with the focal loss, else 2)
+/// and G dividing Q: the checks of the entry points that take device pointers.
+int setup_config(int B, int Q, int C, const double* cfg, Config* out);
+/// validate_predictions of layer l of L contiguous layers; a failure of layer l >= 1 is prefixed
+/// "layer l: ".
+int validate_layer_predictions(int l, int B, int Q, int C, const float* logits,
+                               const float* boxes);
 
 /// The argument checks shared by the entry points that take predictions and targets
 /// (h4j_cpu_cost_blocks, h4j_cpu_loss, h4j_cpu_forward): dims, cfg, offsets, targets and

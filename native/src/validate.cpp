@@ -1,6 +1,7 @@
 // hungarian4j — argument validation with messages that name the argument and the index.
 #include <cmath>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "cpu_kernels.h"
@@ -20,17 +21,31 @@ int validate_grad_pair(const float* grad_logits, const float* grad_boxes) {
     return H4J_OK;
 }
 
+int setup_config(int B, int Q, int C, const double* cfg, Config* out) {
+    if (int rc = parse_config_ext(cfg, out)) return rc;
+    if (int rc = validate_dims(B, Q, C, out->focal ? 1 : 2)) return rc;
+    if (Q % out->groups != 0)
+        return set_error(H4J_ERR_INVALID_ARG,
+                         "cfg[%d] (groups) is %d; must divide Q = %d (query groups of equal size)",
+                         H4J_CFG_GROUPS, out->groups, Q);
+    return H4J_OK;
+}
+
+int validate_layer_predictions(int l, int B, int Q, int C, const float* logits,
+                               const float* boxes) {
+    const std::size_t off = (std::size_t)l * B * Q;
+    const int rc = validate_predictions(B, Q, C, logits + off * C, boxes + off * 4);
+    if (rc == H4J_OK || l == 0) return rc;
+    const std::string msg = h4j_last_error();
+    return set_error(rc, "layer %d: %s", l, msg.c_str());
+}
+
 int setup_problem(int B, int Q, int C, const float* logits, const float* boxes,
                   const int* offsets, const int* labels, const float* tboxes, const double* cfg,
                   Problem* p, long long* T_out, bool grouped) {
-    if (int rc = parse_config_ext(cfg, &p->cfg)) return rc;
+    if (int rc = setup_config(B, Q, C, cfg, &p->cfg)) return rc;
     const bool focal = p->cfg.focal;
-    if (int rc = validate_dims(B, Q, C, focal ? 1 : 2)) return rc;
     const int G = p->cfg.groups;
-    if (Q % G != 0)
-        return set_error(H4J_ERR_INVALID_ARG,
-                         "cfg[%d] (groups) is %d; must divide Q = %d (query groups of equal size)",
-                         H4J_CFG_GROUPS, G, Q);
     if (int rc = validate_offsets(B, offsets, T_out)) return rc;
     if (int rc = validate_targets(*T_out, focal ? C + 1 : C, labels, tboxes)) return rc;
     if (int rc = validate_predictions(B, Q, C, logits, boxes)) return rc;
@@ -60,8 +75,10 @@ int bad_cfg(int i, double v, const char* rule) {
                      fmt_double(v, buf, sizeof buf), rule);
 }
 
-// Section 1's slots; `ext` allows section 3's (slots 9..13 and the focal class cost).
-int parse_config_impl(const double* cfg, Config* out, bool ext) {
+}  // namespace
+
+// Sections 1 and 3 (slots 9..13 and the focal class cost); 14..15 reserved.
+int parse_config_ext(const double* cfg, Config* out) {
     Config c;
     if (cfg == nullptr) {
         *out = c;
@@ -80,25 +97,20 @@ int parse_config_impl(const double* cfg, Config* out, bool ext) {
         if (cfg[i] < 0) return bad_cfg(i, cfg[i], "must be >= 0");
     }
     const double cc = cfg[H4J_CFG_CLASS_COST];
-    if (cc != H4J_CLASS_COST_PROB && cc != H4J_CLASS_COST_LOG_PROB &&
-        !(ext && cc == H4J_CLASS_COST_FOCAL))
-        return bad_cfg(H4J_CFG_CLASS_COST, cc,
-                       ext ? "must be 0 (prob), 1 (log_prob) or 2 (focal)"
-                           : "must be 0 (prob) or 1 (log_prob) on this backend");
+    if (cc != H4J_CLASS_COST_PROB && cc != H4J_CLASS_COST_LOG_PROB && cc != H4J_CLASS_COST_FOCAL)
+        return bad_cfg(H4J_CFG_CLASS_COST, cc, "must be 0 (prob), 1 (log_prob) or 2 (focal)");
     const double red = cfg[H4J_CFG_REDUCTION];
     if (red != H4J_REDUCTION_DETR && red != H4J_REDUCTION_SUM)
         return bad_cfg(H4J_CFG_REDUCTION, red, "must be 0 (detr) or 1 (sum)");
-    const int first_reserved = ext ? H4J_CFG_FOCAL_GAMMA + 1 : H4J_CFG_REDUCTION + 1;
+    const int first_reserved = H4J_CFG_FOCAL_GAMMA + 1;
     for (int i = first_reserved; i < H4J_CFG_LEN; ++i) {
         if (cfg[i] != 0)
             return set_error(H4J_ERR_INVALID_ARG,
                              "cfg[%d] (%s) is %s; %s, must be 0", i, kCfgNames[i],
                              fmt_double(cfg[i], buf, sizeof buf),
-                             ext ? "reserved for an extension this library version does not "
-                                   "implement"
-                                 : "CONTRACT.md section 3 is not implemented on this backend");
+                             "reserved for an extension this library version does not implement");
     }
-    if (ext) {
+    {
         const double g = cfg[H4J_CFG_GROUPS];
         if (g < 0 || g != std::floor(g) || g > 1 << 30)
             return bad_cfg(H4J_CFG_GROUPS, g, "must be an integer >= 1 (0 also means 1)");
@@ -132,12 +144,6 @@ int parse_config_impl(const double* cfg, Config* out, bool ext) {
     *out = c;
     return H4J_OK;
 }
-
-}  // namespace
-
-int parse_config(const double* cfg, Config* out) { return parse_config_impl(cfg, out, false); }
-
-int parse_config_ext(const double* cfg, Config* out) { return parse_config_impl(cfg, out, true); }
 
 int validate_sizes(int B, int Q) {
     if (B < 1) return set_error(H4J_ERR_INVALID_ARG, "B is %d; must be >= 1", B);

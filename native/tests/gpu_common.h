@@ -1,7 +1,8 @@
 // hungarian4j — helpers of the GPU tests and the GPU benchmark: a seeded DETR-like batch
 // generator (with the degenerate cases), tolerances, and the sequential CPU twin of the CUDA
-// loss kernel's float arithmetic (loss_float.h), so that the tolerances the GPU test applies
-// are validated on every machine by test_loss_float.
+// loss kernel's float arithmetic (loss_float.h, item_layout.h; layers, groups and the focal
+// loss included), so that the tolerances the GPU test applies are validated on every machine by
+// test_loss_float.
 #ifndef HUNGARIAN4J_TESTS_GPU_COMMON_H
 #define HUNGARIAN4J_TESTS_GPU_COMMON_H
 
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "hungarian4j/hungarian4j.h"
+#include "hungarian4j/item_layout.h"
 #include "hungarian4j/loss_float.h"
 
 namespace h4jgpu {
@@ -99,53 +101,88 @@ constexpr double kTermAtol = 1e-6;
 constexpr double kGradRtol = 1e-4;   // per gradient element, relative to the element
 constexpr double kGradAtolRel = 1e-5;  // ... plus this times the largest |gradient| of the array
 
-/// The CUDA loss kernel's arithmetic, run sequentially (float per element, double sums).
-/// grads optional (both or neither).
-inline void loss_float_twin(const Batch& bt, const double* cfg, const int* assign, double* terms,
-                            float* gl, float* gb) {
-    const int B = bt.B, Q = bt.Q, C = bt.C, K = C - 1;
-    const double eos = cfg ? cfg[H4J_CFG_EOS_COEF] : 0.1;
-    const double wce = cfg ? cfg[H4J_CFG_LOSS_CE] : 1.0;
-    const double wbb = cfg ? cfg[H4J_CFG_LOSS_BBOX] : 5.0;
-    const double wgi = cfg ? cfg[H4J_CFG_LOSS_GIOU] : 2.0;
-    const bool sum = cfg ? cfg[H4J_CFG_REDUCTION] == H4J_REDUCTION_SUM : false;
+/// The CUDA loss kernel's arithmetic (loss_rows_kernel), run sequentially: float per element,
+/// double sums; L layers stacked in bt.logits / bt.boxes (L*B*Q rows) sharing the targets, the
+/// section 3 config (groups, num_boxes, focal loss) read as the kernel reads it (lossf::loss_cfg).
+/// forward_norm: the normaliser's matched rows as a forward call knows them before matching
+/// (sum_b G*min(Q/G, M_b), item_layout.h), else counted in layer 0's assignment as the loss call
+/// does. terms[L*5]; grads optional (both or neither).
+inline void loss_float_twin_layers(const Batch& bt, int L, const double* cfg, const int* assign,
+                                   bool forward_norm, double* terms, float* gl, float* gb) {
+    const int B = bt.B, Q = bt.Q, C = bt.C;
+    const h4j::lossf::LossCfg c = h4j::lossf::loss_cfg(cfg);
+    const int K = c.focal ? C : C - 1;
+    const long long rows = (long long)B * Q;
     long long matched = 0;
-    for (size_t i = 0; i < (size_t)B * Q; ++i) matched += assign[i] >= 0;
-    const h4j::lossf::Norm n =
-        h4j::lossf::make_norm(matched, (long long)B * Q, bt.T(), eos, wce, wbb, wgi, sum);
+    if (forward_norm) {
+        for (int b = 0; b < B; ++b) matched += h4j::layout::forward_matched(bt.M(b), Q / c.groups, c.groups);
+    } else {
+        for (long long i = 0; i < rows; ++i) matched += assign[i] >= 0;
+    }
+    const h4j::lossf::Norm n = h4j::lossf::make_norm(matched, rows, bt.T(), c);
     const float sc_ce = (float)n.sc_ce, sc_bb = (float)n.sc_bbox, sc_gi = (float)n.sc_giou;
-    double ace = 0, al1 = 0, agi = 0;
-    for (int b = 0; b < B; ++b) {
-        for (int q = 0; q < Q; ++q) {
-            const size_t row = (size_t)b * Q + q;
-            const float* L = &bt.logits[row * C];
+    for (int l = 0; l < L; ++l) {
+        double ace = 0, al1 = 0, agi = 0;
+        for (long long r = 0; r < rows; ++r) {
+            const long long row = (long long)l * rows + r;
+            const int b = h4j::layout::row_image(row, B, Q);
+            const float* Lg = &bt.logits[(size_t)row * C];
             const int t = assign[row];
-            const int label = t >= 0 ? bt.labels[bt.offsets[b] + t] : K;
-            const double wd = t >= 0 ? 1.0 : eos;
-            float m = -INFINITY;
-            for (int c = 0; c < C; ++c) m = std::max(m, L[c]);
-            float s = 0.0f;
-            for (int c = 0; c < C; ++c) s += std::exp(L[c] - m);
-            ace += wd * (double)h4j::lossf::nll(m, s, L[label]);
-            if (gl) {
-                const float coef = sc_ce * (float)wd, inv = 1.0f / s;
-                for (int c = 0; c < C; ++c)
-                    gl[row * C + c] = h4j::lossf::ce_grad_elem(L[c], m, inv, coef, c == label);
+            const int label = t >= 0 ? bt.labels[bt.offsets[b] + t] : (c.focal ? -1 : K);
+            const double wd = t >= 0 ? 1.0 : c.eos;
+            if (c.focal) {
+                for (int k = 0; k < C; ++k) {
+                    float g;
+                    ace += (double)h4j::lossf::focal_elem(Lg[k], k == label, c.focal_alpha,
+                                                          c.focal_gamma, sc_ce, &g);
+                    if (gl) gl[(size_t)row * C + k] = g;
+                }
+            } else {
+                float m = -INFINITY;
+                for (int k = 0; k < C; ++k) m = std::max(m, Lg[k]);
+                float s = 0.0f;
+                for (int k = 0; k < C; ++k) s += std::exp(Lg[k] - m);
+                ace += wd * (double)h4j::lossf::nll(m, s, Lg[label]);
+                if (gl) {
+                    const float coef = sc_ce * (float)wd, inv = 1.0f / s;
+                    for (int k = 0; k < C; ++k)
+                        gl[(size_t)row * C + k] = h4j::lossf::ce_grad_elem(Lg[k], m, inv, coef, k == label);
+                }
             }
             if (t >= 0) {
                 float l1, gi, g[4];
-                h4j::lossf::box_terms(&bt.boxes[row * 4], &bt.tboxes[(size_t)(bt.offsets[b] + t) * 4],
+                h4j::lossf::box_terms(&bt.boxes[(size_t)row * 4], &bt.tboxes[(size_t)(bt.offsets[b] + t) * 4],
                                       sc_bb, sc_gi, &l1, &gi, gb ? g : nullptr);
                 al1 += l1;
                 agi += gi;
                 if (gb)
-                    for (int k = 0; k < 4; ++k) gb[row * 4 + k] = g[k];
+                    for (int k = 0; k < 4; ++k) gb[(size_t)row * 4 + k] = g[k];
             } else if (gb) {
-                for (int k = 0; k < 4; ++k) gb[row * 4 + k] = 0.0f;
+                for (int k = 0; k < 4; ++k) gb[(size_t)row * 4 + k] = 0.0f;
             }
         }
+        h4j::lossf::finish_terms(ace, al1, agi, n, c, terms + (size_t)l * H4J_TERMS_LEN);
     }
-    h4j::lossf::finish_terms(ace, al1, agi, n, wce, wbb, wgi, sum, terms);
+}
+
+/// The CUDA loss kernel's arithmetic for one layer and a given assignment (h4j_cuda_loss).
+inline void loss_float_twin(const Batch& bt, const double* cfg, const int* assign, double* terms,
+                            float* gl, float* gb) {
+    loss_float_twin_layers(bt, 1, cfg, assign, false, terms, gl, gb);
+}
+
+/// bt with L-1 more decoder layers of predictions (seeded like make_batch) stacked after its own,
+/// the targets unchanged: L*B*Q rows in logits / boxes.
+inline Batch with_layers(const Batch& bt, int L, unsigned seed, const GenOptions& o = GenOptions()) {
+    Batch out = bt;
+    std::vector<int> Ms;
+    for (int b = 0; b < bt.B; ++b) Ms.push_back(bt.M(b));
+    for (int l = 1; l < L; ++l) {
+        const Batch more = make_batch(bt.B, bt.Q, bt.C, Ms, seed + (unsigned)l, o);
+        out.logits.insert(out.logits.end(), more.logits.begin(), more.logits.end());
+        out.boxes.insert(out.boxes.end(), more.boxes.begin(), more.boxes.end());
+    }
+    return out;
 }
 
 /// Number of elements of `got` outside the gradient tolerance around `want` (NaN counts).

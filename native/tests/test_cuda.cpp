@@ -8,6 +8,9 @@
 //  - forward (host and device API) vs h4j_cpu_forward: optimal matching cost, loss of the
 //    returned matching, determinism (bit-identical reruns);
 //  - the device-side checks: broken max_m promise, bad label, bad assignment -> NaN terms;
+//  - CONTRACT.md section 3 (h4j_cuda_forward_layers[_host], h4j_cuda_loss_host): L = 6 layers
+//    x G query groups x focal / ce, num_boxes, in one call, against h4j_cpu_forward_layers'
+//    optimal costs and h4j_cpu_loss of every layer on the GPU's matching; device API bit for bit;
 //  - batches with B up to 64, Q up to 900, K 91, M 0..100 and the degenerate cases (M = 0,
 //    M > Q, Q = 1, zero-area boxes, confident +-50 logits). Outputs are poisoned (NaN /
 //    0x7f7f7f7f) before every call so unwritten elements are caught.
@@ -83,6 +86,12 @@ int check_no_device_entry_points() {
                                               fo, fo, op, nullptr)},
         {"h4j_cuda_forward_host",
          h4j_cuda_forward_host(1, 1, 2, f, f, ip, ip, f, nullptr, op, d, d, fo, fo, op)},
+        {"h4j_cuda_forward_layers_workspace_size",
+         h4j_cuda_forward_layers_workspace_size(2, 1, 1, 2, 0, 0, &sz)},
+        {"h4j_cuda_forward_layers", h4j_cuda_forward_layers(2, 1, 1, 2, 0, f, f, ip, ip, f, nullptr, p, 4096,
+                                                            op, d, d, fo, fo, op, nullptr)},
+        {"h4j_cuda_forward_layers_host",
+         h4j_cuda_forward_layers_host(2, 1, 1, 2, f, f, ip, ip, f, nullptr, op, d, d, fo, fo, op)},
     };
     int bad = 0;
     for (const R& r : rs) {
@@ -465,6 +474,113 @@ void test_forward(const Scenario& sc, const Batch& b, const DevBatch& db, const 
     CU(cudaStreamDestroy(s));
 }
 
+// Section 3 in one call: L layers x G groups, focal or ce, num_boxes. The GPU's matching of every
+// (layer, image) is optimal (its cost equals the CPU's within the float tolerance), each layer's
+// terms and gradients equal h4j_cpu_loss of that layer on the GPU's matching, the device API
+// equals the host API bit for bit, and the loss entry point takes the same config.
+struct Section3Case {
+    const char* name;
+    int focal, G;
+    double num_boxes;
+    int reduction;
+};
+
+void section3_cfg(const Section3Case& e, double* cfg) {
+    default_cfg(cfg);
+    cfg[H4J_CFG_GROUPS] = e.G;
+    cfg[H4J_CFG_NUM_BOXES] = e.num_boxes;
+    cfg[H4J_CFG_REDUCTION] = e.reduction;
+    if (e.focal) {
+        cfg[H4J_CFG_LOSS_CLASS] = H4J_LOSS_CLASS_FOCAL;
+        cfg[H4J_CFG_CLASS_COST] = H4J_CLASS_COST_FOCAL;
+        cfg[H4J_CFG_FOCAL_ALPHA] = 0.25;
+        cfg[H4J_CFG_FOCAL_GAMMA] = 2.0;
+    }
+}
+
+void test_section3_case(const Section3Case& e, int L, int B, int Q, const std::vector<int>& Ms, unsigned seed) {
+    const int C = e.focal ? 91 : 92;
+    double cfg[H4J_CFG_LEN];
+    section3_cfg(e, cfg);
+    const Batch b = with_layers(make_batch(B, Q, C, Ms, seed), L, seed + 7);
+    const int G = e.G, R = Q / G;
+    const size_t rows = (size_t)L * B * Q, items = (size_t)L * B * G, per_layer = (size_t)B * Q;
+    const std::string tag = std::string(e.name) + " L=" + std::to_string(L);
+    std::vector<int> a_cpu(rows);
+    std::vector<double> mc_cpu((size_t)L * B), t_cpu((size_t)L * H4J_TERMS_LEN);
+    T_CHECK(h4j_cpu_forward_layers(L, B, Q, C, b.logits.data(), b.boxes.data(), b.offsets.data(), b.labels.data(),
+                                   b.tboxes.data(), cfg, a_cpu.data(), mc_cpu.data(), t_cpu.data(), nullptr,
+                                   nullptr) == H4J_OK, "%s cpu", tag.c_str());
+    std::vector<int> a(rows, kPoisonInt), st(items * H4J_AUCTION_STATS_LEN, kPoisonInt);
+    std::vector<double> mc((size_t)L * B, NAN), t((size_t)L * H4J_TERMS_LEN, NAN);
+    std::vector<float> gl(rows * C, NAN), gb(rows * 4, NAN);
+    T_CHECK(h4j_cuda_forward_layers_host(L, B, Q, C, b.logits.data(), b.boxes.data(), b.offsets.data(),
+                                         b.labels.data(), b.tboxes.data(), cfg, a.data(), mc.data(), t.data(),
+                                         gl.data(), gb.data(), st.data()) == H4J_OK,
+            "%s: %s", tag.c_str(), h4j_last_error());
+    for (int l = 0; l < L; ++l) {
+        for (int img = 0; img < B; ++img) {
+            const double want = mc_cpu[(size_t)l * B + img];
+            const double tol = 1e-5 * (std::fabs(want) + 4.0 * G * std::min(R, b.M(img))) + 1e-9;
+            T_CHECK(std::fabs(mc[(size_t)l * B + img] - want) <= tol, "%s layer %d image %d: matching cost %.9g vs cpu %.9g",
+                    tag.c_str(), l, img, mc[(size_t)l * B + img], want);
+        }
+        // this layer alone through the CPU loss, on the GPU's matching
+        const size_t r0 = (size_t)l * per_layer;
+        double want[H4J_TERMS_LEN];
+        std::vector<float> glw(per_layer * C), gbw(per_layer * 4);
+        T_CHECK(h4j_cpu_loss(B, Q, C, b.logits.data() + r0 * C, b.boxes.data() + r0 * 4, b.offsets.data(),
+                             b.labels.data(), b.tboxes.data(), cfg, a.data() + r0, want, glw.data(), gbw.data()) == H4J_OK,
+                "%s layer %d: GPU matching refused by the CPU loss: %s", tag.c_str(), l, h4j_last_error());
+        const std::vector<float> gll(gl.begin() + r0 * C, gl.begin() + (r0 + per_layer) * C);
+        const std::vector<float> gbl(gb.begin() + r0 * 4, gb.begin() + (r0 + per_layer) * 4);
+        check_loss_outputs(tag + " layer " + std::to_string(l), t.data() + (size_t)l * H4J_TERMS_LEN, want, gll,
+                           glw, gbl, gbw);
+    }
+    // device API, caller workspace on a stream: bit for bit the host API
+    size_t ws_bytes = 0;
+    T_CHECK(h4j_cuda_forward_layers_workspace_size(L, B, Q, C, b.T(), b.max_m(), &ws_bytes) == H4J_OK, "%s",
+            tag.c_str());
+    const DevBatch db(b);
+    Dev<unsigned char> ws(ws_bytes);
+    ws.fill(0xcd);
+    Dev<int> da(rows), ds(st.size());
+    Dev<double> dm(mc.size()), dt(t.size());
+    Dev<float> dgl(gl.size()), dgb(gb.size());
+    da.poison_int();
+    dt.poison_nan();
+    cudaStream_t s;
+    CU(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking));
+    T_CHECK(h4j_cuda_forward_layers(L, B, Q, C, b.max_m(), db.logits.p, db.boxes.p, db.offsets.p, db.labels.p,
+                                    db.tboxes.p, cfg, ws.p, ws_bytes, da.p, dm.p, dt.p, dgl.p, dgb.p, ds.p,
+                                    s) == H4J_OK, "%s device", tag.c_str());
+    CU(cudaStreamSynchronize(s));
+    CU(cudaStreamDestroy(s));
+    T_CHECK(da.get() == a && ds.get() == st && dm.get() == mc, "%s: device API matching differs", tag.c_str());
+    T_CHECK(dt.get() == t && dgl.get() == gl && dgb.get() == gb, "%s: device API loss differs", tag.c_str());
+    // the loss entry point with the same config, on layer 0 and the GPU's matching
+    double tl[H4J_TERMS_LEN], tw[H4J_TERMS_LEN];
+    std::vector<float> g1(per_layer * C), g2(per_layer * 4), w1(per_layer * C), w2(per_layer * 4);
+    T_CHECK(h4j_cuda_loss_host(B, Q, C, b.logits.data(), b.boxes.data(), b.offsets.data(), b.labels.data(),
+                               b.tboxes.data(), cfg, a.data(), tl, g1.data(), g2.data()) == H4J_OK,
+            "%s loss_host: %s", tag.c_str(), h4j_last_error());
+    T_CHECK(h4j_cpu_loss(B, Q, C, b.logits.data(), b.boxes.data(), b.offsets.data(), b.labels.data(),
+                         b.tboxes.data(), cfg, a.data(), tw, w1.data(), w2.data()) == H4J_OK, "%s", tag.c_str());
+    check_loss_outputs(tag + " loss_host", tl, tw, g1, w1, g2, w2);
+}
+
+void test_section3() {
+    const Section3Case cases[] = {{"ce_g3", 0, 3, 0, 0},          {"ce_g1_nb37.5", 0, 1, 37.5, 0},
+                                  {"focal_g1", 1, 1, 0, 0},       {"focal_g2_nb9_sum", 1, 2, 9, 1},
+                                  {"focal_g11", 1, 11, 0, 0}};
+    unsigned seed = 5000;
+    for (const Section3Case& e : cases) {
+        const int Q = e.G == 11 ? 330 : 60;
+        test_section3_case(e, 6, 5, Q, {7, 0, 25, 80, 3}, seed++);
+        test_section3_case(e, 1, 3, Q, {12, 0, 70}, seed++);
+    }
+}
+
 void test_device_side_checks() {
     const Batch b = make_batch(4, 20, 92, {3, 0, 25, 6}, 77);
     const DevBatch db(b);
@@ -676,6 +792,11 @@ int run_gpu_tests() {
         const int before = g_fail;
         test_forward(sc, b, db, cfg_default, "default", &outcomes_fwd);
         std::printf("[%s] %s\n", g_fail == before ? " ok " : "FAIL", sc.name.c_str());
+    }
+    {
+        const int before = g_fail;
+        test_section3();
+        std::printf("[%s] section3 (layers x groups x focal / num_boxes in one call)\n", g_fail == before ? " ok " : "FAIL");
     }
     {
         const int before = g_fail;

@@ -1,7 +1,8 @@
 // hungarian4j — CONTRACT.md section 3 through the C API: the focal math against central
 // differences (finite at |logit| up to 100), one call for L layers x G query groups equal to L*G
 // separate section-1 calls, the loss of groups / num_boxes / focal against finite differences,
-// and the layered call's argument checks.
+// and the layered call's argument checks; the CUDA pipeline's item layout (item_layout.h) gives
+// exactly the problems the CPU solves.
 #include <cmath>
 #include <cstring>
 #include <random>
@@ -9,8 +10,10 @@
 #include <vector>
 
 #include "harness.h"
+#include "hungarian4j/auction.h"
 #include "hungarian4j/hd_math.h"
 #include "hungarian4j/hungarian4j.h"
+#include "hungarian4j/item_layout.h"
 
 namespace {
 
@@ -170,6 +173,73 @@ TEST(layers_and_groups_equal_separate_calls) {
                 if (focal || red == 1) CHECK_NEAR(lt[H4J_TERM_CE], sum[0] / nb, 1e-12 * (1 + sum[0]));
                 CHECK_NEAR(lt[H4J_TERM_TOTAL], lt[0] + 5 * lt[1] + 2 * lt[2], 1e-12 * (1 + lt[3]));
                 for (int i = 0; i < B; ++i) CHECK_NEAR(mc[l * B + i], msum[i], 1e-9 * (1 + std::fabs(msum[i])));
+            }
+        }
+    }
+}
+
+// The CUDA pipeline's layout (item_layout.h, as cost_blocks_kernel, the auction launch and
+// fold_groups_kernel use it), run with the CPU kernels: each layer's section-1 cost blocks at
+// layer_cost_base, the L*B*G items' CSR from item_offset, one exact matching of all items, the
+// group fold. It must give h4j_cpu_forward_layers' assignments and matching costs; the CPU twin of
+// the GPU auction on the same items reaches the same optimal costs; forward_matched (the
+// normaliser the GPU knows before matching) counts the matched rows of every layer.
+TEST(cuda_item_layout_gives_the_cpu_problems) {
+    const int L = 3, B = 3, Q = 12;
+    const std::vector<int> Ms = {4, 0, 15};  // M = 0 and M > Q/G
+    for (int focal = 0; focal < 2; ++focal) {
+        for (int G : {1, 3, 4}) {
+            const int C = focal ? 5 : 6, R = Q / G;
+            Batch b = make(L, B, Q, C, Ms, focal, 40 + G + focal);
+            double cfg[H4J_CFG_LEN];
+            config(cfg, focal, G, 0, 0);
+            std::vector<int> assign(L * B * Q);
+            std::vector<double> mc(L * B), terms(L * H4J_TERMS_LEN);
+            CHECK_EQ(h4j_cpu_forward_layers(L, B, Q, C, b.logits.data(), b.boxes.data(), b.offsets.data(),
+                                            b.labels.data(), b.tboxes.data(), cfg, assign.data(), mc.data(),
+                                            terms.data(), nullptr, nullptr),
+                     H4J_OK);
+            const int T = b.offsets[B];
+            std::vector<float> costs((std::size_t)L * Q * T);
+            for (int l = 0; l < L; ++l) {
+                const std::size_t rows = (std::size_t)l * B * Q;
+                CHECK_EQ(h4j_cpu_cost_blocks(B, Q, C, b.logits.data() + rows * C, b.boxes.data() + rows * 4,
+                                             b.offsets.data(), b.labels.data(), b.tboxes.data(), cfg,
+                                             costs.data() + h4j::layout::layer_cost_base(l, Q, T)),
+                         H4J_OK);
+            }
+            const int items = L * B * G;
+            std::vector<int> offs(items + 1);
+            for (int i = 0; i <= items; ++i) offs[i] = (int)h4j::layout::item_offset(i, B, G, b.offsets.data());
+            CHECK_EQ(offs[items], L * G * T);
+            for (int i = 0; i < items; ++i) {
+                const int img = h4j::layout::row_image((long long)i * R, B, Q);
+                CHECK_EQ(img, (i / G) % B);
+                CHECK_EQ(offs[i + 1] - offs[i], Ms[img]);
+            }
+            std::vector<int> a_items(items * R, -9), a_auc(items * R, -9);
+            std::vector<double> mc_items(items), mc_auc(items);
+            std::vector<int> stats((std::size_t)items * H4J_AUCTION_STATS_LEN);
+            CHECK_EQ(h4j_cpu_match_exact(items, R, offs.data(), costs.data(), a_items.data(), mc_items.data()),
+                     H4J_OK);
+            CHECK_EQ(h4j_cpu_match_auction(items, R, offs.data(), costs.data(), a_auc.data(), mc_auc.data(),
+                                           stats.data()),
+                     H4J_OK);
+            CHECK(a_items == assign);
+            for (int k = 0; k < L * B; ++k) {
+                CHECK_NEAR(h4j::layout::fold_groups(mc_items.data(), k, G), mc[k], 1e-12 * (1 + std::fabs(mc[k])));
+                CHECK_NEAR(h4j::layout::fold_groups(mc_auc.data(), k, G), mc[k], 1e-5 * (1 + std::fabs(mc[k])));
+            }
+            for (int l = 0; l < L; ++l) {
+                long long matched = 0, want = 0;
+                for (int r = 0; r < B * Q; ++r) matched += assign[(std::size_t)l * B * Q + r] >= 0;
+                for (int i = 0; i < B; ++i) want += h4j::layout::forward_matched(Ms[i], R, G);
+                CHECK_EQ(matched, want);
+            }
+            // row -> (layer, image) of the cost and loss kernels
+            for (long long row = 0; row < (long long)L * B * Q; row += 5) {
+                CHECK_EQ(h4j::layout::row_layer(row, B, Q), (int)(row / (B * Q)));
+                CHECK_EQ(h4j::layout::row_image(row, B, Q), (int)(row / Q % B));
             }
         }
     }

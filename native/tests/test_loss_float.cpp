@@ -100,4 +100,72 @@ TEST(float_twin_zero_weight_sum_gives_zero_ce) {
     for (float g : gl) CHECK(g == 0.0f);
 }
 
+// CONTRACT.md section 3 through the kernel's arithmetic: L layers in one reduction each, query
+// groups (normaliser x G), an external num_boxes and the focal loss (also at |logit| up to ~80),
+// against h4j_cpu_forward_layers (double) on its own matching, and one layer against h4j_cpu_loss.
+TEST(float_twin_section3_matches_cpu_forward_layers) {
+    struct Ext {
+        const char* name;
+        int focal, G;
+        double num_boxes;
+        int reduction;
+        float logit_scale;
+    };
+    const Ext exts[] = {{"ce_g1", 0, 1, 0, 0, 2.0f},        {"ce_g3_nb7.5", 0, 3, 7.5, 0, 2.0f},
+                        {"ce_g4_sum", 0, 4, 0, 1, 2.0f},    {"focal_g1", 1, 1, 0, 0, 2.0f},
+                        {"focal_g3_nb2", 1, 3, 2.0, 0, 2.0f}, {"focal_g2_sum", 1, 2, 0, 1, 2.0f},
+                        {"focal_wide80", 1, 1, 0, 0, 30.0f}};
+    const int L = 6, B = 4, Q = 24;
+    unsigned seed = 300;
+    for (const Ext& e : exts) {
+        const int C = e.focal ? 20 : 21;
+        GenOptions o;
+        o.logit_scale = e.logit_scale;
+        const Batch one = make_batch(B, Q, C, {5, 0, 30, 8}, seed, o);
+        const Batch b = with_layers(one, L, seed + 50, o);
+        seed += 100;
+        double cfg[H4J_CFG_LEN];
+        default_cfg(cfg);
+        cfg[H4J_CFG_GROUPS] = e.G;
+        cfg[H4J_CFG_NUM_BOXES] = e.num_boxes;
+        cfg[H4J_CFG_REDUCTION] = e.reduction;
+        if (e.focal) {
+            cfg[H4J_CFG_LOSS_CLASS] = H4J_LOSS_CLASS_FOCAL;
+            cfg[H4J_CFG_CLASS_COST] = H4J_CLASS_COST_FOCAL;
+            cfg[H4J_CFG_FOCAL_ALPHA] = 0.25;
+            cfg[H4J_CFG_FOCAL_GAMMA] = 2.0;
+        }
+        const size_t rows = (size_t)L * B * Q;
+        std::vector<int> assign(rows);
+        std::vector<double> want(L * H4J_TERMS_LEN), got(L * H4J_TERMS_LEN, NAN);
+        std::vector<float> gl1(rows * C), gb1(rows * 4), gl2(rows * C, NAN), gb2(rows * 4, NAN);
+        CHECK_EQ(h4j_cpu_forward_layers(L, B, Q, C, b.logits.data(), b.boxes.data(), b.offsets.data(),
+                                        b.labels.data(), b.tboxes.data(), cfg, assign.data(), nullptr,
+                                        want.data(), gl1.data(), gb1.data()),
+                 H4J_OK);
+        loss_float_twin_layers(b, L, cfg, assign.data(), true, got.data(), gl2.data(), gb2.data());
+        for (int l = 0; l < L; ++l) {
+            const double* g = got.data() + l * H4J_TERMS_LEN;
+            const double* w = want.data() + l * H4J_TERMS_LEN;
+            CHECK_MSG(terms_close(g, w), "%s layer %d: twin {%.9g %.9g %.9g %.9g %g} vs cpu {%.9g %.9g %.9g %.9g %g}",
+                      e.name, l, g[0], g[1], g[2], g[3], g[4], w[0], w[1], w[2], w[3], w[4]);
+            for (int k = 0; k < H4J_TERMS_LEN; ++k) CHECK_MSG(std::isfinite(g[k]), "%s layer %d term %d", e.name, l, k);
+        }
+        size_t i = 0;
+        const size_t bl = grad_mismatches(gl2, gl1, &i);
+        CHECK_MSG(bl == 0, "%s: %zu grad_logits mismatches, first [%zu] %.9g vs %.9g", e.name, bl, i,
+                  bl ? gl2[i] : 0.0f, bl ? gl1[i] : 0.0f);
+        const size_t bb = grad_mismatches(gb2, gb1, &i);
+        CHECK_MSG(bb == 0, "%s: %zu grad_boxes mismatches, first [%zu] %.9g vs %.9g", e.name, bb, i,
+                  bb ? gb2[i] : 0.0f, bb ? gb1[i] : 0.0f);
+        // one layer with the matching given (h4j_cuda_loss's mode: matched rows counted)
+        double t1[H4J_TERMS_LEN], w1[H4J_TERMS_LEN];
+        CHECK_EQ(h4j_cpu_loss(B, Q, C, b.logits.data(), b.boxes.data(), b.offsets.data(), b.labels.data(),
+                              b.tboxes.data(), cfg, assign.data(), w1, nullptr, nullptr),
+                 H4J_OK);
+        loss_float_twin(b, cfg, assign.data(), t1, nullptr, nullptr);
+        CHECK_MSG(terms_close(t1, w1), "%s loss mode: twin total %.9g vs cpu %.9g", e.name, t1[3], w1[3]);
+    }
+}
+
 H4J_TEST_MAIN

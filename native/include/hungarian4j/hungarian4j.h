@@ -3,7 +3,7 @@
  *
  * The DETR Hungarian matching and SetCriterion loss of CONTRACT.md section 1, and the DETR-family
  * extensions of section 3 (aux decoder layers, query groups, external normalizer, focal loss) on
- * the CPU backend.
+ * the CPU and the CUDA backends.
  *
  * Conventions of every function:
  *  - plain pointers and ints; every function returns an int status (H4J_OK = 0 on success);
@@ -58,9 +58,9 @@ enum h4j_cfg_index {
     H4J_CFG_LOSS_GIOU = 6,   /* loss_giou_weight, default 2 */
     H4J_CFG_EOS_COEF = 7,    /* default 0.1 */
     H4J_CFG_REDUCTION = 8,   /* H4J_REDUCTION_DETR (default) or H4J_REDUCTION_SUM */
-    /* CONTRACT.md section 3 (CPU functions and the CUDA cost blocks; the other CUDA functions
-       reject non-zero values here). A zero-filled slot keeps section 1's meaning, so callers of
-       version 1.0.0 are unaffected. */
+    /* CONTRACT.md section 3 (every function that takes predictions: CPU and CUDA; the matchers
+       take cost blocks and need none of them). A zero-filled slot keeps section 1's meaning, so
+       callers of version 0.2.0 are unaffected. */
     H4J_CFG_GROUPS = 9,       /* query groups G: an integer >= 1 dividing Q; 0 also means 1 */
     H4J_CFG_NUM_BOXES = 10,   /* external normalizer, finite > 0; 0 = max(1, sum_b M_b) */
     H4J_CFG_LOSS_CLASS = 11,  /* H4J_LOSS_CLASS_CE (0, default) or H4J_LOSS_CLASS_FOCAL (1) */
@@ -202,7 +202,8 @@ int h4j_cuda_cost_blocks_host(int B, int Q, int C, const float* logits, const fl
  *    return after the results are copied back (synchronous).
  */
 
-/** Bytes of the workspace of h4j_cuda_loss for these sizes (currently independent of them). */
+/** Bytes of the workspace of h4j_cuda_loss for these sizes (currently independent of them).
+ *  The loss functions below take section 3's config (groups, num_boxes, focal loss). */
 int h4j_cuda_loss_workspace_size(int B, int Q, int C, size_t* bytes_out);
 
 /** h4j_cpu_loss on the GPU for a DEVICE assignment assign[B*Q] (-1 = unmatched): terms_out
@@ -219,13 +220,19 @@ int h4j_cuda_loss(int B, int Q, int C, const float* logits, const float* boxes,
 
 /** Bytes of the workspace of h4j_cuda_forward for a batch with total_targets = offsets[B]
  *  targets in all (the cost blocks, Q*total_targets floats, live there) and at most max_m per
- *  image (currently unused by the size; part of the signature for future layouts). */
+ *  image (currently unused by the size; part of the signature for future layouts). Enough for
+ *  any query group count G (the size does not depend on the config). */
 int h4j_cuda_forward_workspace_size(int B, int Q, int C, int total_targets, int max_m,
                                     size_t* bytes_out);
 
+/** The same for h4j_cuda_forward_layers with L layers (L * Q * total_targets cost floats). */
+int h4j_cuda_forward_layers_workspace_size(int L, int B, int Q, int C, int total_targets,
+                                           int max_m, size_t* bytes_out);
+
 /** The whole pipeline on the device, asynchronous: cost blocks -> exact auction matching
  *  (h4j_cuda_match_auction_bounded) -> loss and (optionally) gradients, on `stream`, no host
- *  synchronisation. The caller promises M_b <= max_m for every image and that the workspace
+ *  synchronisation. h4j_cuda_forward_layers with L = 1 (with query groups, stats_out holds one
+ *  entry per (image, group) problem, B*G in all). The caller promises M_b <= max_m for every image and that the workspace
  *  holds h4j_cuda_forward_workspace_size(B, Q, C, offsets[B], max_m) bytes (workspace NULL:
  *  allocated stream-ordered for B*max_m targets); a broken promise gives NaN terms (see above).
  *  Outputs (DEVICE): assign_out[B*Q] (local target or -1), matching_cost_out[B] (may be NULL;
@@ -238,6 +245,21 @@ int h4j_cuda_forward(int B, int Q, int C, int max_m, const float* logits, const 
                      const double* cfg_host, void* workspace, size_t workspace_bytes,
                      int* assign_out, double* matching_cost_out, double* terms_out,
                      float* grad_logits, float* grad_boxes, int* stats_out, void* stream);
+
+/** h4j_cpu_forward_layers on the device, asynchronous, in the conventions of h4j_cuda_forward:
+ *  L decoder layers (logits[L*B*Q*C], boxes[L*B*Q*4], layer 0 first) and G query groups
+ *  (cfg_host) are L*B*G problems of Q/G rows in ONE launch of each stage. Outputs (DEVICE):
+ *  assign_out[L*B*Q], matching_cost_out[L*B] (may be NULL; each image's sum over its groups),
+ *  terms_out[L*H4J_TERMS_LEN], grad_logits[L*B*Q*C] and grad_boxes[L*B*Q*4] (both NULL = no
+ *  gradients), stats_out[L*B*G*H4J_AUCTION_STATS_LEN] (may be NULL; problem (l, b, g) at
+ *  (l*B + b)*G + g). The workspace holds h4j_cuda_forward_layers_workspace_size(L, ...)
+ *  bytes (NULL: allocated stream-ordered for L*B*max_m targets). */
+int h4j_cuda_forward_layers(int L, int B, int Q, int C, int max_m, const float* logits,
+                            const float* boxes, const int* offsets, const int* labels,
+                            const float* tboxes, const double* cfg_host, void* workspace,
+                            size_t workspace_bytes, int* assign_out, double* matching_cost_out,
+                            double* terms_out, float* grad_logits, float* grad_boxes,
+                            int* stats_out, void* stream);
 
 /** h4j_cuda_loss on HOST arrays; arguments and validation exactly as h4j_cpu_loss. */
 int h4j_cuda_loss_host(int B, int Q, int C, const float* logits, const float* boxes,
@@ -253,6 +275,14 @@ int h4j_cuda_forward_host(int B, int Q, int C, const float* logits, const float*
                           const double* cfg, int* assign_out, double* matching_cost_out,
                           double* terms_out, float* grad_logits, float* grad_boxes,
                           int* stats_out);
+
+/** h4j_cuda_forward_layers on HOST arrays; arguments and validation as h4j_cpu_forward_layers,
+ *  plus stats_out[L*B*G*H4J_AUCTION_STATS_LEN] (may be NULL). Synchronous. */
+int h4j_cuda_forward_layers_host(int L, int B, int Q, int C, const float* logits,
+                                 const float* boxes, const int* offsets, const int* labels,
+                                 const float* tboxes, const double* cfg, int* assign_out,
+                                 double* matching_cost_out, double* terms_out,
+                                 float* grad_logits, float* grad_boxes, int* stats_out);
 
 #ifdef __cplusplus
 }

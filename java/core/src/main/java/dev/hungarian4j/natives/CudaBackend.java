@@ -14,6 +14,9 @@ import dev.hungarian4j.Targets;
 import dev.hungarian4j.spi.ComputeBackend;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The CUDA backend: cost blocks, the auction matcher and the loss with its gradients on the GPU, from host
@@ -84,20 +87,9 @@ public final class CudaBackend implements ComputeBackend {
         return BackendKind.CUDA;
     }
 
-    /**
-     * The CUDA loss and pipeline implement CONTRACT.md section 1 only (aux layers work: they are per-layer calls;
-     * the cost kernel has the focal class cost).
-     */
-    private static void section1Only(HungarianConfig config) {
-        if (config.usesExtensions()) {
-            throw new dev.hungarian4j.BackendUnavailableException("backend cuda does not implement query groups, "
-                    + "num_boxes or the focal loss (CONTRACT.md section 3) yet; use --backend native or jvm");
-        }
-    }
-
     @Override
     public void costBlocks(HungarianConfig config, Batch batch, float[] costOut) {
-        // the cost kernel has the focal class cost; groups and num_boxes do not change cost blocks
+        // groups and num_boxes do not change cost blocks; the kernel has the focal class cost
         Predictions p = batch.predictions();
         Targets t = batch.targets();
         ArrayStaging st = ArrayStaging.current();
@@ -131,7 +123,6 @@ public final class CudaBackend implements ComputeBackend {
     @Override
     public LossTerms loss(HungarianConfig config, Batch batch, int[] assignment, float[] gradLogits,
             float[] gradBoxes) {
-        section1Only(config);
         Predictions p = batch.predictions();
         Targets t = batch.targets();
         NativeBackend.need("assignment", assignment, assignment == null ? 0 : assignment.length,
@@ -151,7 +142,6 @@ public final class CudaBackend implements ComputeBackend {
     @Override
     public Forward forward(HungarianConfig config, Batch batch, MatcherKind matcher, float[] gradLogits,
             float[] gradBoxes) {
-        section1Only(config);
         if (matcher != MatcherKind.AUCTION) {
             return ComputeBackend.super.forward(config, batch, matcher, gradLogits, gradBoxes);
         }
@@ -160,7 +150,8 @@ public final class CudaBackend implements ComputeBackend {
         int[] assignment = new int[p.batch() * p.queries()];
         double[] cost = new double[p.batch()];
         double[] terms = new double[5];
-        int[] stats = new int[p.batch() * MatcherReport.STATS_LEN];
+        // one auction report entry per (image, query group) problem, as QueryGroups.fold keeps them
+        int[] stats = new int[p.batch() * config.groups() * MatcherReport.STATS_LEN];
         NativeBackend.needGradients(p, gradLogits, gradBoxes);
         ArrayStaging st = ArrayStaging.current();
         int[] offsets = st.offsets(t);
@@ -172,5 +163,42 @@ public final class CudaBackend implements ComputeBackend {
         st.copyGradients(p, gradLogits, gradBoxes);
         return new Forward(new Matching(p.batch(), p.queries(), assignment, cost, new MatcherReport(stats)),
                 new LossTerms(terms[0], terms[1], terms[2], terms[3]));
+    }
+
+    /**
+     * Every decoder layer in ONE call with the auction (h4j_cuda_forward_layers_host: every (layer, image, group)
+     * problem in the same launches, one copy in and out); the exact matcher runs layer by layer.
+     */
+    @Override
+    public List<Forward> forwardLayers(HungarianConfig config, Batch batch, MatcherKind matcher,
+            float[][] gradLogits, float[][] gradBoxes) {
+        int layers = batch.layers();
+        if (matcher != MatcherKind.AUCTION || layers == 1) {
+            return ComputeBackend.super.forwardLayers(config, batch, matcher, gradLogits, gradBoxes);
+        }
+        NativeBackend.needLayerGradients(batch, gradLogits, gradBoxes);
+        Predictions p = batch.predictions();
+        Targets t = batch.targets();
+        int rows = p.batch() * p.queries();
+        int problems = p.batch() * config.groups();
+        int[] assignment = new int[rows * layers];
+        double[] cost = new double[p.batch() * layers];
+        double[] terms = new double[5 * layers];
+        int[] stats = new int[problems * layers * MatcherReport.STATS_LEN];
+        ArrayStaging st = ArrayStaging.current();
+        NativeStatus.check(NativeLibrary.h4j_cuda_forward_layers_host(layers, p.batch(), p.queries(), p.numLogits(),
+                st.layerLogits(batch), st.layerBoxes(batch), st.offsets(t), t.labels(), t.boxes(),
+                NativeConfig.pack(config), assignment, cost, terms, st.layerGradLogits(batch, gradLogits),
+                st.layerGradBoxes(batch, gradBoxes), stats), "h4j_cuda_forward_layers_host");
+        st.copyLayerGradients(batch, gradLogits, gradBoxes);
+        List<Forward> out = new ArrayList<>(layers);
+        int statsPerLayer = problems * MatcherReport.STATS_LEN;
+        for (int l = 0; l < layers; l++) {
+            Matching m = new Matching(p.batch(), p.queries(), Arrays.copyOfRange(assignment, l * rows, (l + 1) * rows),
+                    Arrays.copyOfRange(cost, l * p.batch(), (l + 1) * p.batch()),
+                    new MatcherReport(Arrays.copyOfRange(stats, l * statsPerLayer, (l + 1) * statsPerLayer)));
+            out.add(new Forward(m, new LossTerms(terms[5 * l], terms[5 * l + 1], terms[5 * l + 2], terms[5 * l + 3])));
+        }
+        return out;
     }
 }

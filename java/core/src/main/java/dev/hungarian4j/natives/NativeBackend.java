@@ -190,6 +190,33 @@ public final class NativeBackend implements ComputeBackend {
         }
         Predictions p = batch.predictions();
         Targets t = batch.targets();
+        needLayerGradients(batch, gradLogits, gradBoxes);
+        int rows = p.batch() * p.queries();
+        int[] assignment = new int[rows * layers];
+        double[] cost = new double[p.batch() * layers];
+        double[] terms = new double[5 * layers];
+        ArrayStaging st = ArrayStaging.current();
+        NativeStatus.check(NativeLibrary.h4j_cpu_forward_layers(layers, p.batch(), p.queries(), p.numLogits(),
+                st.layerLogits(batch), st.layerBoxes(batch), t.offsets(), t.labels(), t.boxes(),
+                NativeConfig.pack(config), assignment, cost, terms, st.layerGradLogits(batch, gradLogits),
+                st.layerGradBoxes(batch, gradBoxes)), "h4j_cpu_forward_layers");
+        st.copyLayerGradients(batch, gradLogits, gradBoxes);
+        List<Forward> out = new ArrayList<>(layers);
+        for (int l = 0; l < layers; l++) {
+            Matching m = new Matching(p.batch(), p.queries(), Arrays.copyOfRange(assignment, l * rows, (l + 1) * rows),
+                    Arrays.copyOfRange(cost, l * p.batch(), (l + 1) * p.batch()), null);
+            out.add(new Forward(m, new LossTerms(terms[5 * l], terms[5 * l + 1], terms[5 * l + 2], terms[5 * l + 3])));
+        }
+        return out;
+    }
+
+    /**
+     * Checks the per-layer gradient arrays of a layered call (both null, or one array per layer of the right
+     * length) and that the layers fit one native call's staging.
+     */
+    static void needLayerGradients(Batch batch, float[][] gradLogits, float[][] gradBoxes) {
+        int layers = batch.layers();
+        Predictions p = batch.predictions();
         if ((long) p.logits().length * layers * Float.BYTES > Integer.MAX_VALUE) {
             throw new dev.hungarian4j.InvalidInputException("aux_outputs", "make " + layers + " layers of "
                     + p.logits().length + " logits: more than one native call stages (2 GiB)");
@@ -208,23 +235,6 @@ public final class NativeBackend implements ComputeBackend {
                         p.boxes().length);
             }
         }
-        int rows = p.batch() * p.queries();
-        int[] assignment = new int[rows * layers];
-        double[] cost = new double[p.batch() * layers];
-        double[] terms = new double[5 * layers];
-        ArrayStaging st = ArrayStaging.current();
-        NativeStatus.check(NativeLibrary.h4j_cpu_forward_layers(layers, p.batch(), p.queries(), p.numLogits(),
-                st.layerLogits(batch), st.layerBoxes(batch), t.offsets(), t.labels(), t.boxes(),
-                NativeConfig.pack(config), assignment, cost, terms, st.layerGradLogits(batch, gradLogits),
-                st.layerGradBoxes(batch, gradBoxes)), "h4j_cpu_forward_layers");
-        st.copyLayerGradients(batch, gradLogits, gradBoxes);
-        List<Forward> out = new ArrayList<>(layers);
-        for (int l = 0; l < layers; l++) {
-            Matching m = new Matching(p.batch(), p.queries(), Arrays.copyOfRange(assignment, l * rows, (l + 1) * rows),
-                    Arrays.copyOfRange(cost, l * p.batch(), (l + 1) * p.batch()), null);
-            out.add(new Forward(m, new LossTerms(terms[5 * l], terms[5 * l + 1], terms[5 * l + 2], terms[5 * l + 3])));
-        }
-        return out;
     }
 
     /**

@@ -145,6 +145,12 @@ final class NativeLibrary {
             int[] assignOut, double[] matchingCostOut, double[] termsOut, FloatPointer gradLogits,
             FloatPointer gradBoxes, int[] statsOut);
 
+    static native int h4j_cuda_forward_layers_host(int L, int B, int Q, int C,
+            @Cast("const float*") FloatPointer logits, @Cast("const float*") FloatPointer boxes,
+            @Cast("const int*") int[] offsets, @Cast("const int*") int[] labels, @Cast("const float*") float[] tboxes,
+            @Cast("const double*") double[] cfg, int[] assignOut, double[] matchingCostOut, double[] termsOut,
+            FloatPointer gradLogits, FloatPointer gradBoxes, int[] statsOut);
+
     // ---- CUDA backend, device pointers on a caller's stream (no host synchronisation) ----
 
     static native int h4j_cuda_loss_workspace_size(int B, int Q, int C, SizeTPointer bytesOut);
