@@ -1,6 +1,7 @@
 package dev.hungarian4j.djl.examples;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -16,10 +17,16 @@ import ai.djl.nn.pooling.Pool;
  * reduces the image to a {@code g x g} feature map, and each of its {@code Q = g*g} cells is an object query that
  * decodes K+1 class logits and a box. A query's box centre is its anchor point plus a learned offset that can
  * reach the whole image ({@code 0.5·tanh}); width and height are sigmoids. Which query answers for which object is
- * left to the Hungarian matching, as in DETR. Outputs are DETR's: logits {@code (B, Q, K+1)} and boxes
- * {@code (B, Q, 4)} as normalized {@code (cx, cy, w, h)}.
+ * left to the Hungarian matching, as in DETR. A {@link RefinementDecoder} of {@link #LAYERS} residual layers with a
+ * shared head decodes the queries once per layer, as DETR's decoder layers do, so each layer can be trained with
+ * its own (auxiliary) Hungarian loss. Outputs: every layer's logits stacked {@code (L, B, Q, K+1)} and boxes
+ * {@code (L, B, Q, 4)} as normalized {@code (cx, cy, w, h)}, the final layer last (the stacked form that
+ * {@code HungarianDetrLoss} reads in place).
  */
 final class SetPredictionModel {
+    /** Decoder layers: the final one and two auxiliary ones. */
+    static final int LAYERS = 3;
+
     private SetPredictionModel() {
     }
 
@@ -28,7 +35,7 @@ final class SetPredictionModel {
      *
      * @param imageSize the image side, a multiple of 8; the query grid is {@code imageSize / 8} on a side
      * @param classes   K
-     * @return the block: images {@code (B, 3, S, S)} to {@code NDList(logits, boxes)}
+     * @return the block: images {@code (B, 3, S, S)} to {@code NDList(logits (L, B, Q, K+1), boxes (L, B, Q, 4))}
      */
     static Block create(int imageSize, int classes) {
         int grid = imageSize / 8;
@@ -37,8 +44,17 @@ final class SetPredictionModel {
         for (int channels : new int[] {16, 32, 64}) {
             net.add(conv(channels, 3)).add(Activation::relu).add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
         }
-        net.add(conv(64, 3)).add(Activation::relu).add(conv(numLogits + 4, 1));
-        net.add(new LambdaBlock(list -> decode(list.singletonOrThrow(), grid, numLogits)));
+        net.add(conv(64, 3)).add(Activation::relu).add(new RefinementDecoder(LAYERS, 64, numLogits + 4));
+        net.add(new LambdaBlock(maps -> {
+            NDList logits = new NDList(maps.size());
+            NDList boxes = new NDList(maps.size());
+            for (NDArray map : maps) {
+                NDList d = decode(map, grid, numLogits);
+                logits.add(d.get(0));
+                boxes.add(d.get(1));
+            }
+            return new NDList(NDArrays.stack(logits, 0), NDArrays.stack(boxes, 0));
+        }));
         return net;
     }
 

@@ -28,7 +28,9 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code bin/hungarian4j-train}: trains {@link SetPredictionModel} on {@link SyntheticShapes} with the DETR
- * Hungarian loss of hungarian4j through DJL, then reports the held-out matched IoU as one JSON line.
+ * Hungarian loss of hungarian4j through DJL, every decoder layer matched and lost (DETR's auxiliary losses, all
+ * layers in one native call), then reports the held-out matched IoU of the final layer as one JSON line. The loss
+ * reported is what is trained: the sum of all layers' totals.
  */
 @Command(name = "hungarian4j-train", mixinStandardHelpOptions = true,
         description = "Train a small DETR-style set predictor on synthetic shapes with hungarian4j's loss in DJL.")
@@ -96,7 +98,7 @@ public final class TrainMain implements Callable<Integer> {
                             DetrLossOutput out = loss.compute(labels, pred);
                             criterionMs[s] = (System.nanoTime() - c0) / 1e6;
                             gc.backward(out.loss());
-                            losses.add(out.terms().total());
+                            losses.add(out.totalAllLayers());
                         }
                         trainer.step();
                     }
@@ -117,8 +119,9 @@ public final class TrainMain implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "{\"steps\": %d, \"loss_first\": %.6f, \"loss_last\": %.6f, "
                 + "\"mean_iou_matched\": %.4f, \"steps_per_s\": %.2f, \"criterion_ms_median\": %.4f, "
                 + "\"train_s\": %.1f, \"train_cpu_s\": %.1f, \"backend\": \"%s\", \"batch\": %d, \"queries\": %d, "
-                + "\"seed\": %d}%n", steps, first, last, iou, steps / (trainNanos / 1e9), sorted[steps / 2],
-                trainNanos / 1e9, trainCpuNanos / 1e9, loss.backend(), batch, queries, seed);
+                + "\"layers\": %d, \"seed\": %d}%n", steps, first, last, iou, steps / (trainNanos / 1e9),
+                sorted[steps / 2], trainNanos / 1e9, trainCpuNanos / 1e9, loss.backend(), batch, queries,
+                SetPredictionModel.LAYERS, seed);
         if ("decreased".equals(check) && !(last < first)) {
             System.err.println("check failed: loss_last " + last + " is not below loss_first " + first);
             return 1;
@@ -155,7 +158,8 @@ public final class TrainMain implements Callable<Integer> {
                 NDList labels = labels(m, sample, b);
                 NDList pred = trainer.evaluate(new NDList(images(m, sample, b)));
                 DetrLossOutput out = loss.compute(labels, pred);
-                float[] boxes = pred.get(1).toFloatArray();
+                // the final decoder layer's boxes, matched as out.assignment() says
+                float[] boxes = pred.get(1).get(SetPredictionModel.LAYERS - 1).toFloatArray();
                 for (int i = 0; i < b; i++) {
                     for (int q = 0; q < queries; q++) {
                         int t = out.assignment()[i * queries + q];
