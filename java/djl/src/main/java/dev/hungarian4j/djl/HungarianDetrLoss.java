@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.training.evaluator.Evaluator;
 import ai.djl.training.loss.Loss;
 import dev.hungarian4j.BackendKind;
+import dev.hungarian4j.BackendStatus;
 import dev.hungarian4j.BackendUnavailableException;
 import dev.hungarian4j.HungarianConfig;
 import dev.hungarian4j.InvalidInputException;
@@ -82,17 +83,25 @@ public final class HungarianDetrLoss extends Loss {
     }
 
     private static Criterion criterion(HungarianConfig config, BackendKind kind) {
+        return criterion(config, kind, kind == BackendKind.AUTO ? NativeBackend.status() : null);
+    }
+
+    /**
+     * The criterion of a backend choice; {@code nativeStatus} decides {@code AUTO} (a parameter so that a test can
+     * take the fallback path on a machine where the library loads).
+     */
+    static Criterion criterion(HungarianConfig config, BackendKind kind, BackendStatus nativeStatus) {
         switch (kind) {
             case JVM:
                 return new JvmCriterion(config);
             case NATIVE:
                 return new NativeCriterion(config);
             case AUTO:
-                if (NativeBackend.status().available()) {
+                if (nativeStatus.available()) {
                     return new NativeCriterion(config);
                 }
                 LOG.warn("hungarian4j: native library unavailable ({}); the DJL loss runs on the pure-Java backend, "
-                        + "which copies the tensors into arrays and is 5-15x slower", NativeBackend.status().detail());
+                        + "which copies the tensors into arrays and is 5-15x slower", nativeStatus.detail());
                 return new JvmCriterion(config);
             case CUDA:
             default:
