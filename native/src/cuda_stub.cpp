@@ -25,6 +25,15 @@ int h4j_cuda_device_name(int device, char* buf, int buflen) {
     return no_cuda();
 }
 
+int h4j_cuda_host_alloc(size_t, void** ptr_out) {
+    if (ptr_out) *ptr_out = nullptr;
+    return no_cuda();
+}
+
+int h4j_cuda_host_free(void* ptr) {
+    return ptr == nullptr ? H4J_OK : no_cuda();  // nothing can have come from h4j_cuda_host_alloc
+}
+
 int h4j_cuda_cost_blocks(int B, int Q, int C, const float* logits, const float* boxes,
                          const int* offsets, const int* labels, const float* tboxes,
                          const double* cfg, float* cost_out, void* stream) {

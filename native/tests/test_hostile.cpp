@@ -4,6 +4,7 @@
 // are always at least as long as the sizes claim: a C function cannot detect a caller that lies
 // about an array's length, so that is not a hostile argument but a broken contract.
 #include <climits>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -170,6 +171,15 @@ TEST(null_pointers_are_refused) {
     CHECK(cuda_refused(h4j_cuda_forward_workspace_size(2, 3, 4, -1, 2, nullptr)));
     CHECK(cuda_refused(h4j_cuda_device_count(nullptr)));
     CHECK(cuda_refused(h4j_cuda_device_name(0, nullptr, 16)));
+    // pinned staging: a NULL out-pointer or 0 bytes is refused; a refusal leaves *ptr_out NULL
+    CHECK(cuda_refused(h4j_cuda_host_alloc(64, nullptr)));
+    void* pinned = reinterpret_cast<void*>(0x1);
+    CHECK(cuda_refused(h4j_cuda_host_alloc(0, &pinned)));
+    CHECK(pinned == nullptr);
+    pinned = reinterpret_cast<void*>(0x1);
+    CHECK(cuda_refused(h4j_cuda_host_alloc(SIZE_MAX, &pinned)));
+    CHECK(pinned == nullptr);
+    CHECK_EQ(h4j_cuda_host_free(nullptr), H4J_OK);
     char name[4];
     CHECK(cuda_refused(h4j_cuda_device_name(0, name, 0)));
     CHECK(cuda_refused(h4j_cuda_device_name(0, name, INT_MIN)));

@@ -156,6 +156,15 @@ int h4j_cuda_device_count(int* count_out);
 /** NUL-terminated name of device `device` into buf[buflen] (truncated if needed). */
 int h4j_cuda_device_name(int device, char* buf, int buflen);
 
+/** Page-locked ("pinned") host memory of `bytes` bytes into *ptr_out (cudaMallocHost), for
+ *  staging host arrays of the *_host entry points: copies from and to it are DMA transfers that
+ *  run asynchronously on the stream, where pageable memory is first copied by the driver.
+ *  bytes >= 1. On any failure *ptr_out is NULL: H4J_ERR_NO_DEVICE without a device or CUDA build,
+ *  H4J_ERR_CUDA when the runtime refuses (e.g. too much pinned memory); use ordinary memory then. */
+int h4j_cuda_host_alloc(size_t bytes, void** ptr_out);
+/** Frees memory from h4j_cuda_host_alloc (cudaFreeHost). NULL is allowed and does nothing. */
+int h4j_cuda_host_free(void* ptr);
+
 /** h4j_cpu_cost_blocks on the GPU, in float. All arrays are DEVICE pointers (cfg is a HOST
  *  array); `stream` is a cudaStream_t (NULL = default stream). Asynchronous: returns after the
  *  launch; launch errors are reported, errors during execution surface at the next sync. */

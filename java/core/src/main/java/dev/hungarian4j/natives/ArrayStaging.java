@@ -7,12 +7,14 @@ import dev.hungarian4j.Targets;
 import org.bytedeco.javacpp.FloatPointer;
 
 import java.nio.FloatBuffer;
+import java.util.List;
 
 /**
  * Per-thread native buffers through which the large float arrays of a native call travel (logits, boxes, their
  * gradients, cost blocks): one copy in and one copy out, into direct memory that stays allocated and mapped from
- * call to call (JavaCPP-allocated, viewed as direct buffers). Buffers grow to the largest call seen on the thread;
- * a smaller one is freed at once when it grows, and all are freed by {@link #release()}
+ * call to call (from a {@link StagingMemory}: ordinary or, for CUDA, page-locked; viewed as direct buffers).
+ * Buffers grow to the largest call seen on the thread; a smaller one is freed at once when it grows, and all are
+ * freed by {@link #release()}
  * ({@link NativeBackend#releaseThreadBuffers()}) or, at the latest, after the thread ends (JavaCPP's deallocator).
  *
  * <p>The copies are {@link FloatBuffer} bulk puts and gets on direct buffers, done by the JVM itself: no JNI call,
@@ -29,18 +31,36 @@ final class ArrayStaging {
     private static final int GRAD_LOGITS = 2; // also the cost blocks written by a cost kernel
     private static final int GRAD_BOXES = 3;
 
-    private static final ThreadLocal<ArrayStaging> CURRENT = ThreadLocal.withInitial(ArrayStaging::new);
+    private static final ThreadLocal<ArrayStaging> CURRENT =
+            ThreadLocal.withInitial(() -> new ArrayStaging(StagingMemory.ORDINARY));
+    private static final ThreadLocal<ArrayStaging> CUDA =
+            ThreadLocal.withInitial(() -> new ArrayStaging(new PinnedStagingMemory(PinnedStagingMemory.CUDA)));
 
+    private final StagingMemory memory;
     private final FloatBuffer[] buffers = new FloatBuffer[4];
     private int[] offsets = new int[65];
     private final FloatPointer[] pointers = new FloatPointer[4];
 
-    private ArrayStaging() {
+    ArrayStaging(StagingMemory memory) {
+        this.memory = memory;
     }
 
-    /** The calling thread's buffers. */
+    /** The calling thread's buffers for the CPU backend (ordinary native memory). */
     static ArrayStaging current() {
         return CURRENT.get();
+    }
+
+    /**
+     * The calling thread's buffers for the CUDA backend: page-locked memory, so that the host conveniences'
+     * async copies to and from the device are DMA transfers (ordinary memory where the runtime refuses).
+     */
+    static ArrayStaging forCuda() {
+        return CUDA.get();
+    }
+
+    /** Where this staging's buffers come from. */
+    StagingMemory memory() {
+        return memory;
     }
 
     /**
@@ -185,30 +205,29 @@ final class ArrayStaging {
                 pointers[slot] = null;
                 p.close(); // frees the old memory now, not at the next GC
             }
-            try {
-                p = new FloatPointer(Math.max(1L, n));
-            } catch (OutOfMemoryError e) {
-                OutOfMemoryError advice = new OutOfMemoryError("cannot allocate " + Math.max(1L, n) * Float.BYTES
-                        + " bytes of native staging memory (" + e.getMessage() + "); JavaCPP caps it with "
-                        + "-Dorg.bytedeco.javacpp.maxBytes (default: -Xmx), or pass off-heap memory to NativeBufferLoss");
-                advice.initCause(e);
-                throw advice;
-            }
+            p = memory.allocate(Math.max(1L, n));
             pointers[slot] = p;
             buffers[slot] = p.asBuffer(); // a direct view in native order: bulk copies by the JVM, no JNI
         }
         return pointers[slot];
     }
 
-    /** Frees this thread's buffers now; the next call on the thread allocates them again. */
+    /** Frees this thread's buffers now (the CPU backend's and the CUDA backend's); the next call allocates again. */
     static void release() {
-        ArrayStaging st = CURRENT.get();
-        CURRENT.remove();
-        for (int i = 0; i < st.pointers.length; i++) {
-            st.buffers[i] = null;
-            if (st.pointers[i] != null) {
-                st.pointers[i].close();
-                st.pointers[i] = null;
+        for (ThreadLocal<ArrayStaging> local : List.of(CURRENT, CUDA)) {
+            ArrayStaging st = local.get();
+            local.remove();
+            st.free();
+        }
+    }
+
+    /** Frees this staging's buffers now. */
+    void free() {
+        for (int i = 0; i < pointers.length; i++) {
+            buffers[i] = null;
+            if (pointers[i] != null) {
+                pointers[i].close();
+                pointers[i] = null;
             }
         }
     }

@@ -92,7 +92,7 @@ public final class CudaBackend implements ComputeBackend {
         // groups and num_boxes do not change cost blocks; the kernel has the focal class cost
         Predictions p = batch.predictions();
         Targets t = batch.targets();
-        ArrayStaging st = ArrayStaging.current();
+        ArrayStaging st = ArrayStaging.forCuda();
         int[] offsets = st.offsets(t);
         int n = NativeBackend.costCount(p.queries(), offsets[p.batch()]);
         NativeBackend.need("cost_out", costOut, costOut == null ? 0 : costOut.length, n);
@@ -107,7 +107,7 @@ public final class CudaBackend implements ComputeBackend {
         if (matcher == MatcherKind.EXACT) {
             return NativeBackend.instance().match(batch, costs, matcher);
         }
-        ArrayStaging st = ArrayStaging.current();
+        ArrayStaging st = ArrayStaging.forCuda();
         int[] offsets = st.offsets(batch.targets());
         int n = NativeBackend.costCount(batch.queries(), offsets[batch.batch()]);
         NativeBackend.need("costs", costs, costs == null ? 0 : costs.length, n);
@@ -129,7 +129,7 @@ public final class CudaBackend implements ComputeBackend {
                 (long) p.batch() * p.queries());
         NativeBackend.needGradients(p, gradLogits, gradBoxes);
         double[] terms = new double[5];
-        ArrayStaging st = ArrayStaging.current();
+        ArrayStaging st = ArrayStaging.forCuda();
         int[] offsets = st.offsets(t);
         NativeStatus.check(NativeLibrary.h4j_cuda_loss_host(p.batch(), p.queries(), p.numLogits(),
                 st.logits(p), st.boxes(p), offsets, t.labels(), t.boxes(),
@@ -153,7 +153,7 @@ public final class CudaBackend implements ComputeBackend {
         // one auction report entry per (image, query group) problem, as QueryGroups.fold keeps them
         int[] stats = new int[p.batch() * config.groups() * MatcherReport.STATS_LEN];
         NativeBackend.needGradients(p, gradLogits, gradBoxes);
-        ArrayStaging st = ArrayStaging.current();
+        ArrayStaging st = ArrayStaging.forCuda();
         int[] offsets = st.offsets(t);
         // one pipeline on the device: costs, auction and loss without a host round trip in between
         NativeStatus.check(NativeLibrary.h4j_cuda_forward_host(p.batch(), p.queries(), p.numLogits(),
@@ -185,7 +185,7 @@ public final class CudaBackend implements ComputeBackend {
         double[] cost = new double[p.batch() * layers];
         double[] terms = new double[5 * layers];
         int[] stats = new int[problems * layers * MatcherReport.STATS_LEN];
-        ArrayStaging st = ArrayStaging.current();
+        ArrayStaging st = ArrayStaging.forCuda();
         NativeStatus.check(NativeLibrary.h4j_cuda_forward_layers_host(layers, p.batch(), p.queries(), p.numLogits(),
                 st.layerLogits(batch), st.layerBoxes(batch), st.offsets(t), t.labels(), t.boxes(),
                 NativeConfig.pack(config), assignment, cost, terms, st.layerGradLogits(batch, gradLogits),

@@ -5,6 +5,7 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
+import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.javacpp.SizeTPointer;
 import org.bytedeco.javacpp.annotation.Cast;
 import org.bytedeco.javacpp.annotation.CriticalRegion;
@@ -123,6 +124,10 @@ final class NativeLibrary {
     static native int h4j_cuda_device_count(int[] countOut);
 
     static native int h4j_cuda_device_name(int device, @Cast("char*") byte[] buf, int buflen);
+
+    static native int h4j_cuda_host_alloc(@Cast("size_t") long bytes, @Cast("void**") PointerPointer ptrOut);
+
+    static native int h4j_cuda_host_free(Pointer ptr);
 
     static native int h4j_cuda_cost_blocks(int B, int Q, int C, @Cast("const float*") Pointer logits,
             @Cast("const float*") Pointer boxes, @Cast("const int*") Pointer offsets, @Cast("const int*") Pointer labels,
