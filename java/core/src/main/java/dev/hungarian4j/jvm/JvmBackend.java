@@ -60,7 +60,7 @@ public final class JvmBackend implements ComputeBackend {
             }
             return NativeBackend.instance().match(batch, costs, matcher);
         }
-        recheck(batch);
+        recheckTargets(batch); // the matcher reads the offsets and the costs (checked as it loads them), not the logits
         int[] assignment = new int[batch.batch() * batch.queries()];
         double[] cost = JvmMatcher.matchAll(batch.batch(), batch.queries(), batch.targets().offsets(), costs,
                 assignment);
@@ -125,5 +125,14 @@ public final class JvmBackend implements ComputeBackend {
         Targets t = batch.targets();
         new Batch(new Predictions(p.batch(), p.queries(), p.numLogits(), p.logits(), p.boxes(), p.lossClass()),
                 new Targets(t.offsets(), t.labels(), t.boxes()));
+    }
+
+    /**
+     * As {@link #recheck} for the targets only (O(targets)): what the matching of given cost blocks reads. Scanning
+     * the B*Q*(K+1) logits again took half of the jvm matcher's time at 8x100x91x10 (25 of ~55 us).
+     */
+    private static void recheckTargets(Batch batch) {
+        Targets t = batch.targets();
+        new Batch(batch.predictions(), new Targets(t.offsets(), t.labels(), t.boxes()));
     }
 }

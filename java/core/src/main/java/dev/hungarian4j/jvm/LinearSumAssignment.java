@@ -142,16 +142,28 @@ public final class LinearSumAssignment {
         }
     }
 
-    /** Widens the input to the double work matrix (transposed if asked), rejecting NaN and infinities. */
+    /**
+     * Widens the input to the double work matrix (transposed if asked), rejecting NaN and infinities. Two loops, so
+     * that neither branches on the layout per element; the transposed one walks the input row by row.
+     */
     private void loadCost(float[] in, int offset, int rows, int cols, boolean transpose) {
+        final double[] w = cost;
         for (int r = 0; r < rows; r++) {
             int base = offset + r * cols;
-            for (int c = 0; c < cols; c++) {
-                float x = in[base + c];
-                if (!Float.isFinite(x)) {
-                    throw new IllegalArgumentException("cost[" + r + "][" + c + "] is " + x + "; costs must be finite");
+            if (transpose) {
+                for (int c = 0, o = r; c < cols; c++, o += rows) {
+                    w[o] = in[base + c];
                 }
-                cost[transpose ? c * rows + r : r * cols + c] = x;
+            } else {
+                for (int c = 0, o = r * cols; c < cols; c++, o++) {
+                    w[o] = in[base + c];
+                }
+            }
+            for (int c = 0; c < cols; c++) { // apart from the copy, so that the copy vectorises
+                if (!Float.isFinite(in[base + c])) {
+                    throw new IllegalArgumentException("cost[" + r + "][" + c + "] is " + in[base + c]
+                            + "; costs must be finite");
+                }
             }
         }
     }
