@@ -33,6 +33,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code java -jar bench/target/benchmarks.jar PipelineBenchmark -p backend=native -prof gc}
  *
+ * <p>The score is the mean time per call ({@code Mode.AverageTime}); the CLI bench reports medians. On a shared
+ * machine a few calls that lose their core for a scheduling period raise the mean far above the median, so compare
+ * the CLI with {@code -bm sample}, whose {@code p0.50} line is the median ({@code bench/compare_cli_jmh.sh} does).
+ *
  * <p>The annotations are a quick profile (the whole default jar runs in about two minutes on two cores); for
  * error bars run longer, e.g. {@code -f 3 -wi 5 -w 1s -i 10 -r 1s} (see bench/README.md).
  */
@@ -69,6 +73,13 @@ public class PipelineBenchmark {
     @Param({"0"})
     public int threads;
 
+    /**
+     * Seed of the generated batch (layer {@code l} gets {@code seed + l}). 1 is the CLI bench's default
+     * ({@code --seed}), so that both time the very same batch: the matcher's work depends on the data.
+     */
+    @Param({"1"})
+    public long seed;
+
     /** Builds the batch and warms the backend; fails with the reason when the backend is unavailable. */
     @Setup(Level.Trial)
     public void setup() {
@@ -81,7 +92,7 @@ public class PipelineBenchmark {
         int numLayers = parts.length > 1 ? Integer.parseInt(parts[1]) : 1;
         layers = new Batch[numLayers];
         for (int l = 0; l < numLayers; l++) {
-            layers[l] = SyntheticBatch.generate(42 + l, s[0], s[1], s[2], s[3]);
+            layers[l] = SyntheticBatch.generate(seed + l, s[0], s[1], s[2], s[3]);
         }
         Batch b = layers[0];
         costs = new float[b.queries() * b.targets().total()];
