@@ -19,7 +19,9 @@ final class Surrogate {
     static Tensor wire(DecoderTensors p, Tensor[] grads, double value) {
         try (Scalar v = new Scalar(value)) {
             if (!requiresGrad(p)) {
-                return TensorOps.empty(new long[0], TensorOps.FLOAT, p.device()).fill_(v);
+                Tensor t = TensorOps.empty(new long[0], TensorOps.FLOAT, p.device());
+                t.fill_(v); // returns t itself (a reference): nothing to close
+                return t;
             }
             try (Tensor zero = zero(p, grads)) {
                 return zero.add(v);

@@ -19,7 +19,8 @@ import java.util.List;
  *
  * <p>On a CUDA device, {@link #loss()} and the gradients are device tensors and nothing has waited for the device;
  * the first call of {@link #terms()}, {@link #layerTerms()} or an assignment copies the terms and matchings to the
- * host (one synchronisation of libtorch's current stream).
+ * host (one synchronisation of libtorch's current stream). Ask before the step's {@code PointerScope} closes: the
+ * device tensors that hold them belong to it.
  *
  * <p>The gradient tensors belong to the criterion and are reused by a later call once nothing else holds them (after
  * the step's backward pass or when its graph is gone): {@code clone()} them to keep them.

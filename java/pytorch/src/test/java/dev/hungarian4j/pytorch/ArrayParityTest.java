@@ -117,6 +117,31 @@ class ArrayParityTest {
         }
     }
 
+    @Test
+    void predictionsWithoutGradientsGetThePlainValueOnBothRoutes() {
+        Batch batch = batch(43, "detr", 3);
+        TorchHungarianLoss loss = new TorchHungarianLoss();
+        LossResult want = HungarianLoss.create(HungarianConfig.DEFAULTS, BackendKind.NATIVE).compute(batch, false);
+        try (PointerScope scope = new PointerScope()) {
+            List<Tensor> logits = new ArrayList<>();
+            List<Tensor> boxes = new ArrayList<>();
+            for (int l = 0; l < 3; l++) {
+                logits.add(Tensors.floats(Tensors.decoderLayer(batch, l).logits(), 4, 8, batch.numLogits()));
+                boxes.add(Tensors.floats(Tensors.decoderLayer(batch, l).boxes(), 4, 8, 4));
+            }
+            TorchTargets targets = TorchTargets.of(batch.targets());
+            TorchLossOutput host = loss.forward(logits, boxes, targets, null);
+            TorchLossOutput device = loss.runDeviceRoute(DecoderTensors.read(logits, boxes, 2), targets,
+                    new HostTwinKernel(HungarianConfig.DEFAULTS));
+            for (TorchLossOutput out : List.of(host, device)) {
+                assertEquals(false, out.loss().requires_grad(), out.backend());
+                assertEquals(0, out.loss().dim(), out.backend());
+                assertEquals((float) want.totalAllLayers(), out.loss().item().toFloat(), out.backend());
+                assertEquals(want.loss(), out.terms(), out.backend());
+            }
+        }
+    }
+
     private static TorchLossOutput call(TorchHungarianLoss loss, List<Tensor[]> leaves, TorchTargets targets,
             String form) {
         if (leaves.size() == 1) {
