@@ -8,6 +8,11 @@
 //
 // Run:   java/core/target/cmake/bin/h4j_cpu_bench [--sizes 8x100x91x10,...] [--iterations N] [--warmup N] [--threads N]
 //                       [--stage cost|match|loss|total|all] [--log-prob]
+//                       [--layers L [--groups G] [--focal]]
+// With --layers (CONTRACT.md section 3) it times instead, interleaved call by call so that both
+// see the same machine: the one-layer call (h4j_cpu_forward of layer 0) against one
+// h4j_cpu_forward_layers call of all L layers (contiguous) and one h4j_cpu_forward_layers_v call
+// (one pointer per layer), and prints each L-layer median over L times the one-layer median.
 // For instruction counts: valgrind --tool=callgrind h4j_cpu_bench --iterations 1 --warmup 0
 //   --threads 1 (callgrind serializes threads anyway; --threads 1 keeps the count repeatable).
 #include <algorithm>
@@ -91,6 +96,21 @@ double now_us() {
         .count();
 }
 
+// Layers 1..L-1 of a decoder: layer 0 perturbed (its logits and box centres), as refining
+// decoder layers differ from each other; laid out contiguously after layer 0.
+std::vector<float> perturbed_layers(Rng& r, const std::vector<float>& base, int L, float scale,
+                                    bool boxes) {
+    std::vector<float> out(base.size() * L);
+    std::copy(base.begin(), base.end(), out.begin());
+    for (int l = 1; l < L; ++l)
+        for (std::size_t i = 0; i < base.size(); ++i) {
+            float v = base[i] + (float)((r.uniform() - 0.5) * scale);
+            if (boxes && i % 4 >= 2) v = std::max(0.01f, v);
+            out[l * base.size() + i] = v;
+        }
+    return out;
+}
+
 template <typename F>
 void time_stage(const char* size, const char* name, int warmup, int iters, F&& f) {
     for (int i = 0; i < warmup; ++i) f();
@@ -113,13 +133,83 @@ void check(int rc, const char* what) {
     }
 }
 
+// One-layer call vs L-layer calls, interleaved; medians and the ratio L-layer / (L x one-layer).
+void time_layers(const char* size, const Batch& b, int L, bool focal, const double* cfg, int warmup,
+                 int iters) {
+    const int B = b.B, Q = b.Q;
+    // focal: K sigmoid logits per query (drop the no-object column of the generated batch)
+    const int C = focal ? b.K : b.C;
+    std::vector<float> l0((std::size_t)B * Q * C);
+    for (std::size_t row = 0; row < (std::size_t)B * Q; ++row)
+        std::copy_n(&b.logits[row * b.C], C, &l0[row * C]);
+    Rng r(7);
+    const std::vector<float> logits = perturbed_layers(r, l0, L, 0.6f, false);
+    const std::vector<float> boxes = perturbed_layers(r, b.boxes, L, 0.04f, true);
+    const std::size_t nl = l0.size(), nb = b.boxes.size();
+    std::vector<const float*> lp(L), bp(L);
+    std::vector<float*> glp(L), gbp(L);
+    std::vector<float> gl(nl * L), gb(nb * L);
+    for (int l = 0; l < L; ++l) {
+        lp[l] = &logits[l * nl];
+        bp[l] = &boxes[l * nb];
+        glp[l] = &gl[l * nl];
+        gbp[l] = &gb[l * nb];
+    }
+    std::vector<int> assign((std::size_t)L * B * Q);
+    std::vector<double> mc((std::size_t)L * B), terms((std::size_t)L * H4J_TERMS_LEN);
+    auto one = [&] {
+        check(h4j_cpu_forward(B, Q, C, logits.data(), boxes.data(), b.offsets.data(), b.labels.data(),
+                              b.tboxes.data(), cfg, assign.data(), mc.data(), terms.data(), gl.data(),
+                              gb.data()),
+              "forward");
+    };
+    auto all = [&] {
+        check(h4j_cpu_forward_layers(L, B, Q, C, logits.data(), boxes.data(), b.offsets.data(),
+                                     b.labels.data(), b.tboxes.data(), cfg, assign.data(), mc.data(),
+                                     terms.data(), gl.data(), gb.data()),
+              "forward_layers");
+    };
+    auto vec = [&] {
+        check(h4j_cpu_forward_layers_v(L, B, Q, C, lp.data(), bp.data(), b.offsets.data(),
+                                       b.labels.data(), b.tboxes.data(), cfg, assign.data(),
+                                       mc.data(), terms.data(), glp.data(), gbp.data()),
+              "forward_layers_v");
+    };
+    for (int i = 0; i < warmup; ++i) {
+        one();
+        all();
+        vec();
+    }
+    std::vector<double> t1(iters), tl(iters), tv(iters);
+    for (int i = 0; i < iters; ++i) {
+        double t0 = now_us();
+        one();
+        double t = now_us();
+        t1[i] = t - t0;
+        all();
+        double u = now_us();
+        tl[i] = u - t;
+        vec();
+        tv[i] = now_us() - u;
+    }
+    std::sort(t1.begin(), t1.end());
+    std::sort(tl.begin(), tl.end());
+    std::sort(tv.begin(), tv.end());
+    const double m1 = t1[iters / 2], ml = tl[iters / 2], mv = tv[iters / 2];
+    std::printf("%-16s L%d total: one layer %9.1f us, L layers %10.1f us (%.2fx), _v %10.1f us (%.2fx)\n",
+                size, L, m1, ml, ml / m1, mv, mv / m1);
+    double total_sum = 0;
+    for (int l = 0; l < L; ++l) total_sum += terms[(std::size_t)l * H4J_TERMS_LEN + H4J_TERM_TOTAL];
+    std::printf("%-16s check  total_all_layers %.12g\n", size, total_sum);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::string sizes = "8x100x91x10,64x100x91x20,16x300x91x50,4x900x91x100";
     std::string stage = "all";
-    int iters = 50, warmup = 10, threads = 0;
-    bool log_prob = false;
+    int iters = 50, warmup = 10, threads = 0, layers = 0, groups = 1;
+    bool log_prob = false, focal = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto val = [&]() -> std::string {
@@ -135,6 +225,9 @@ int main(int argc, char** argv) {
         else if (a == "--threads") threads = std::atoi(val().c_str());
         else if (a == "--stage") stage = val();
         else if (a == "--log-prob") log_prob = true;
+        else if (a == "--layers") layers = std::max(1, std::atoi(val().c_str()));
+        else if (a == "--groups") groups = std::max(1, std::atoi(val().c_str()));
+        else if (a == "--focal") focal = true;
         else {
             std::fprintf(stderr, "unknown argument %s\n", a.c_str());
             return 2;
@@ -142,6 +235,13 @@ int main(int argc, char** argv) {
     }
     h4j_set_max_threads(threads);
     double cfg[H4J_CFG_LEN] = {1, 5, 2, log_prob ? 1.0 : 0.0, 1, 5, 2, 0.1, 0};
+    cfg[H4J_CFG_GROUPS] = groups;
+    if (focal) {
+        cfg[H4J_CFG_CLASS_COST] = H4J_CLASS_COST_FOCAL;
+        cfg[H4J_CFG_LOSS_CLASS] = H4J_LOSS_CLASS_FOCAL;
+        cfg[H4J_CFG_FOCAL_ALPHA] = 0.25;
+        cfg[H4J_CFG_FOCAL_GAMMA] = 2;
+    }
     const bool all = stage == "all";
     std::size_t pos = 0;
     while (pos < sizes.size()) {
@@ -155,6 +255,10 @@ int main(int argc, char** argv) {
             return 2;
         }
         const Batch b = generate(42, B, Q, K, M);
+        if (layers > 0) {
+            time_layers(sz.c_str(), b, layers, focal, cfg, warmup, iters);
+            continue;
+        }
         const int C = b.C;
         const int T = b.offsets[B];
         std::vector<float> costs((std::size_t)Q * T);

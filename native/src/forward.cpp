@@ -32,6 +32,81 @@ int report_item_overflow(const h4j::Problem& p, int per_layer, int G, int R,
     return rc;
 }
 
+// Where the items' arrays of L layers are: contiguous from one pointer (h4j_cpu_forward_layers)
+// or one pointer per layer (h4j_cpu_forward_layers_v). Item i is item i % per_layer of layer
+// i / per_layer; rows is its float count per item (R*C for logits, R*4 for boxes).
+struct LayerFloats {
+    float* base = nullptr;            // contiguous layers, or NULL
+    float* const* layers = nullptr;   // one pointer per layer, or NULL
+    float* of(int i, int per_layer, std::size_t rows) const {
+        if (layers) return layers[i / per_layer] + (std::size_t)(i % per_layer) * rows;
+        return base + (std::size_t)i * rows;
+    }
+};
+
+// The pipeline of both entry points once the predictions are validated and p describes them
+// (p.B = B*G items of one layer on entry).
+int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const int* offsets,
+                  int* assign_out, double* matching_cost_out, double* terms_out,
+                  const LayerFloats& grad_logits, const LayerFloats& grad_boxes, bool grads) {
+    using namespace h4j;
+    if (int rc = require(assign_out, "assign_out")) return rc;
+    if (int rc = require(terms_out, "terms_out")) return rc;
+    const int G = p.G, R = p.Q, C = p.C;  // groups, rows per item, logits per row
+    const int per_layer = p.B;           // B*G items per layer
+    p.B = L * per_layer;                 // every layer's items
+    if (p.layer_logits) p.per_layer = per_layer;
+    // An exact matching of an item has min(Q/G, M_b) pairs: the normalizer is known up front.
+    long long matched = 0;
+    for (int b = 0; b < B; ++b) matched += (long long)G * std::min(R, offsets[b + 1] - offsets[b]);
+    const LossNorm norm = loss_norm(p, matched, (long long)B * Q - matched);
+    std::vector<ImageTerms>& per = terms_scratch(p.B);
+    std::vector<long long>& overflow = overflow_scratch(p.B);
+    if (int rc = for_each_image(
+            fn, p.B, estimate_work(p, true, true, true),
+            [&](int i) -> int {
+                const int M = p.M(i);
+                ImageWork& w = image_work();
+                w.ensure(R, C, M, (std::size_t)R * M, M > 0);
+                int* a = assign_out + (std::size_t)i * R;
+                double mc = 0.0;
+                if (M > 0) {
+                    image_cost(p, i, w, w.cost.data(), !p.cfg.focal);
+                    if (int rc = check_block(i, R, M, w.cost.data(), overflow)) return rc;
+                    if (int rc = lsap_block(R, M, w.cost.data(), a, &mc)) return rc;
+                } else {
+                    std::fill(a, a + R, -1);
+                }
+                image_loss(p, i, a, w, norm.scales,
+                           grads ? grad_logits.of(i, per_layer, (std::size_t)R * C) : nullptr,
+                           grads ? grad_boxes.of(i, per_layer, (std::size_t)R * 4) : nullptr,
+                           &per[i], M > 0);
+                per[i].mc = mc;
+                return H4J_OK;
+            }))
+        return report_item_overflow(p, per_layer, G, R, overflow, rc);
+    for (int l = 0; l < L; ++l) {
+        const ImageTerms* layer = per.data() + (std::size_t)l * per_layer;
+        finish_terms(p, norm, layer, per_layer, terms_out + (std::size_t)l * H4J_TERMS_LEN);
+        if (matching_cost_out) {
+            for (int b = 0; b < B; ++b) {
+                double s = 0;
+                for (int g = 0; g < G; ++g) s += layer[b * G + g].mc;
+                matching_cost_out[(std::size_t)l * B + b] = s;
+            }
+        }
+    }
+    return H4J_OK;
+}
+
+int check_layer_count(int L, int B, int Q) {
+    using namespace h4j;
+    if (L < 1) return set_error(H4J_ERR_INVALID_ARG, "L is %d; must be >= 1", L);
+    if ((long long)L * B * Q > 0x7fffffffLL)
+        return set_error(H4J_ERR_INVALID_ARG, "L*B*Q is %lld; must be < 2^31", (long long)L * B * Q);
+    return H4J_OK;
+}
+
 }  // namespace
 
 extern "C" int h4j_cpu_forward_layers(int L, int B, int Q, int C, const float* logits,
@@ -41,10 +116,7 @@ extern "C" int h4j_cpu_forward_layers(int L, int B, int Q, int C, const float* l
                                       float* grad_logits, float* grad_boxes) {
     using namespace h4j;
     return guarded("h4j_cpu_forward_layers", [&]() -> int {
-        if (L < 1) return set_error(H4J_ERR_INVALID_ARG, "L is %d; must be >= 1", L);
-        if ((long long)L * B * Q > 0x7fffffffLL)
-            return set_error(H4J_ERR_INVALID_ARG, "L*B*Q is %lld; must be < 2^31",
-                             (long long)L * B * Q);
+        if (int rc = check_layer_count(L, B, Q)) return rc;
         Problem p;
         long long T = 0;
         if (int rc = setup_problem(B, Q, C, logits, boxes, offsets, labels, tboxes, cfg, &p, &T,
@@ -52,54 +124,52 @@ extern "C" int h4j_cpu_forward_layers(int L, int B, int Q, int C, const float* l
             return rc;
         for (int l = 1; l < L; ++l)
             if (int rc = validate_layer_predictions(l, B, Q, C, logits, boxes)) return rc;
-        if (int rc = require(assign_out, "assign_out")) return rc;
-        if (int rc = require(terms_out, "terms_out")) return rc;
         if (int rc = validate_grad_pair(grad_logits, grad_boxes)) return rc;
-        const int G = p.G, R = p.Q;  // groups, rows per item
-        const int per_layer = p.B;   // B*G items per layer
-        p.B = L * per_layer;         // every layer's items: layers are contiguous
-        // An exact matching of an item has min(Q/G, M_b) pairs: the normalizer is known up front.
-        long long matched = 0;
-        for (int b = 0; b < B; ++b) matched += (long long)G * std::min(R, offsets[b + 1] - offsets[b]);
-        const LossNorm norm = loss_norm(p, matched, (long long)B * Q - matched);
+        LayerFloats gl, gb;
+        gl.base = grad_logits;
+        gb.base = grad_boxes;
+        return forward_items("h4j_cpu_forward_layers", L, B, Q, p, offsets, assign_out,
+                             matching_cost_out, terms_out, gl, gb, grad_logits != nullptr);
+    });
+}
+
+extern "C" int h4j_cpu_forward_layers_v(int L, int B, int Q, int C, const float* const* logits,
+                                        const float* const* boxes, const int* offsets,
+                                        const int* labels, const float* tboxes, const double* cfg,
+                                        int* assign_out, double* matching_cost_out,
+                                        double* terms_out, float* const* grad_logits,
+                                        float* const* grad_boxes) {
+    using namespace h4j;
+    return guarded("h4j_cpu_forward_layers_v", [&]() -> int {
+        if (int rc = check_layer_count(L, B, Q)) return rc;
+        if (int rc = require(logits, "pred_logits (the array of layer pointers)")) return rc;
+        if (int rc = require(boxes, "pred_boxes (the array of layer pointers)")) return rc;
+        Problem p;
+        long long T = 0;
+        if (int rc = setup_problem(B, Q, C, logits[0], boxes[0], offsets, labels, tboxes, cfg, &p,
+                                   &T, true))
+            return rc;
+        for (int l = 1; l < L; ++l)
+            if (int rc = validate_layer_arrays(l, B, Q, C, logits[l], boxes[l])) return rc;
+        if ((grad_logits == nullptr) != (grad_boxes == nullptr))
+            return set_error(H4J_ERR_INVALID_ARG,
+                             "grad_logits and grad_boxes must be both NULL or both non-NULL");
         const bool grads = grad_logits != nullptr;
-        std::vector<ImageTerms>& per = terms_scratch(p.B);
-        std::vector<long long>& overflow = overflow_scratch(p.B);
-        if (int rc = for_each_image(
-                "h4j_cpu_forward_layers", p.B, estimate_work(p, true, true, true),
-                [&](int i) -> int {
-                    const int M = p.M(i);
-                    ImageWork& w = image_work();
-                    w.ensure(R, C, M, (std::size_t)R * M, M > 0);
-                    int* a = assign_out + (std::size_t)i * R;
-                    double mc = 0.0;
-                    if (M > 0) {
-                        image_cost(p, i, w, w.cost.data(), !p.cfg.focal);
-                        if (int rc = check_block(i, R, M, w.cost.data(), overflow)) return rc;
-                        if (int rc = lsap_block(R, M, w.cost.data(), a, &mc)) return rc;
-                    } else {
-                        std::fill(a, a + R, -1);
-                    }
-                    image_loss(p, i, a, w, norm.scales,
-                               grads ? grad_logits + (std::size_t)i * R * C : nullptr,
-                               grads ? grad_boxes + (std::size_t)i * R * 4 : nullptr, &per[i],
-                               M > 0);
-                    per[i].mc = mc;
-                    return H4J_OK;
-                }))
-            return report_item_overflow(p, per_layer, G, R, overflow, rc);
-        for (int l = 0; l < L; ++l) {
-            const ImageTerms* layer = per.data() + (std::size_t)l * per_layer;
-            finish_terms(p, norm, layer, per_layer, terms_out + (std::size_t)l * H4J_TERMS_LEN);
-            if (matching_cost_out) {
-                for (int b = 0; b < B; ++b) {
-                    double s = 0;
-                    for (int g = 0; g < G; ++g) s += layer[b * G + g].mc;
-                    matching_cost_out[(std::size_t)l * B + b] = s;
-                }
+        if (grads) {
+            for (int l = 0; l < L; ++l) {
+                if (grad_logits[l] == nullptr || grad_boxes[l] == nullptr)
+                    return set_error(H4J_ERR_INVALID_ARG,
+                                     "%s[%d] is NULL; every layer needs both gradients",
+                                     grad_logits[l] == nullptr ? "grad_logits" : "grad_boxes", l);
             }
         }
-        return H4J_OK;
+        p.layer_logits = logits;
+        p.layer_boxes = boxes;
+        LayerFloats gl, gb;
+        gl.layers = grad_logits;
+        gb.layers = grad_boxes;
+        return forward_items("h4j_cpu_forward_layers_v", L, B, Q, p, offsets, assign_out,
+                             matching_cost_out, terms_out, gl, gb, grads);
     });
 }
 

@@ -117,8 +117,21 @@ struct Problem {
     int M(int i) const { return offsets[img(i) + 1] - offsets[img(i)]; }
     /// Index of item i's first target in labels / tboxes.
     int first(int i) const { return offsets[img(i)]; }
-    const float* logits_of(int i) const { return logits + (std::size_t)i * Q * C; }
-    const float* boxes_of(int i) const { return boxes + (std::size_t)i * Q * 4; }
+    /// Set for layers given as one pointer per layer (h4j_cpu_forward_layers_v): item i is item
+    /// i % per_layer of layer i / per_layer; NULL: items are contiguous from logits / boxes.
+    const float* const* layer_logits = nullptr;
+    const float* const* layer_boxes = nullptr;
+    int per_layer = 0;  // items per layer (nimg * G) when layer_logits is set
+
+    const float* logits_of(int i) const {
+        if (layer_logits)
+            return layer_logits[i / per_layer] + (std::size_t)(i % per_layer) * Q * C;
+        return logits + (std::size_t)i * Q * C;
+    }
+    const float* boxes_of(int i) const {
+        if (layer_boxes) return layer_boxes[i / per_layer] + (std::size_t)(i % per_layer) * Q * 4;
+        return boxes + (std::size_t)i * Q * 4;
+    }
     /// The normalizer of one layer: (cfg.num_boxes or max(1, sum_b M_b)) * G.
     double num_boxes() const {
         const long long T = offsets[nimg > 0 ? nimg : B];
@@ -223,6 +236,10 @@ int setup_config(int B, int Q, int C, const double* cfg, Config* out);
 /// "layer l: ".
 int validate_layer_predictions(int l, int B, int Q, int C, const float* logits,
                                const float* boxes);
+/// validate_predictions of layer l given by its own arrays (B*Q*C logits, B*Q*4 boxes), with the
+/// same "layer l: " prefix for l >= 1.
+int validate_layer_arrays(int l, int B, int Q, int C, const float* layer_logits,
+                          const float* layer_boxes);
 
 /// The argument checks shared by the entry points that take predictions and targets
 /// (h4j_cpu_cost_blocks, h4j_cpu_loss, h4j_cpu_forward): dims, cfg, offsets, targets and

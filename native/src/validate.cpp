@@ -34,7 +34,12 @@ int setup_config(int B, int Q, int C, const double* cfg, Config* out) {
 int validate_layer_predictions(int l, int B, int Q, int C, const float* logits,
                                const float* boxes) {
     const std::size_t off = (std::size_t)l * B * Q;
-    const int rc = validate_predictions(B, Q, C, logits + off * C, boxes + off * 4);
+    return validate_layer_arrays(l, B, Q, C, logits + off * C, boxes + off * 4);
+}
+
+int validate_layer_arrays(int l, int B, int Q, int C, const float* layer_logits,
+                          const float* layer_boxes) {
+    const int rc = validate_predictions(B, Q, C, layer_logits, layer_boxes);
     if (rc == H4J_OK || l == 0) return rc;
     const std::string msg = h4j_last_error();
     return set_error(rc, "layer %d: %s", l, msg.c_str());

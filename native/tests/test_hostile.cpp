@@ -4,6 +4,7 @@
 // are always at least as long as the sizes claim: a C function cannot detect a caller that lies
 // about an array's length, so that is not a hostile argument but a broken contract.
 #include <climits>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -275,6 +276,67 @@ TEST(thread_settings_take_any_int) {
     CHECK(h4j_status_string(-1) != nullptr);
     CHECK(h4j_status_string(INT_MIN) != nullptr);
     CHECK(h4j_status_string(INT_MAX) != nullptr);
+}
+
+// h4j_cpu_forward_layers_v: NULL arrays of layer pointers, NULL entries and bad L are statuses
+// naming the argument (and its layer); valid per-layer pointers give h4j_cpu_forward_layers' results.
+TEST(layer_pointer_arrays_are_checked) {
+    Base a;
+    const int L = 2;
+    std::vector<float> logits2(a.logits), boxes2(a.boxes);
+    for (float& v : logits2) v += 0.25f;
+    boxes2[2] = 0.3f;
+    const float* lp[L] = {a.logits.data(), logits2.data()};
+    const float* bp[L] = {a.boxes.data(), boxes2.data()};
+    std::vector<float> gl(2 * a.logits.size()), gb(2 * a.boxes.size());
+    float* glp[L] = {gl.data(), gl.data() + a.logits.size()};
+    float* gbp[L] = {gb.data(), gb.data() + a.boxes.size()};
+    std::vector<int> assign(L * a.B * a.Q);
+    std::vector<double> mc(L * a.B), terms(L * H4J_TERMS_LEN);
+    auto call = [&](int l, const float* const* lg, const float* const* bx, float* const* g1,
+                    float* const* g2) {
+        return h4j_cpu_forward_layers_v(l, a.B, a.Q, a.C, lg, bx, a.offsets.data(), a.labels.data(),
+                                        a.tboxes.data(), nullptr, assign.data(), mc.data(),
+                                        terms.data(), g1, g2);
+    };
+    CHECK_EQ(call(0, lp, bp, glp, gbp), H4J_ERR_INVALID_ARG);
+    CHECK(std::string(h4j_last_error()) == "L is 0; must be >= 1");
+    CHECK_EQ(call(-3, lp, bp, glp, gbp), H4J_ERR_INVALID_ARG);
+    CHECK_EQ(call(INT_MAX, lp, bp, glp, gbp), H4J_ERR_INVALID_ARG);  // L*B*Q >= 2^31
+    CHECK_EQ(call(L, nullptr, bp, glp, gbp), H4J_ERR_INVALID_ARG);
+    CHECK(std::string(h4j_last_error()).find("pred_logits") != std::string::npos);
+    CHECK_EQ(call(L, lp, nullptr, glp, gbp), H4J_ERR_INVALID_ARG);
+    CHECK(std::string(h4j_last_error()).find("pred_boxes") != std::string::npos);
+    const float* lnull[L] = {a.logits.data(), nullptr};
+    CHECK_EQ(call(L, lnull, bp, glp, gbp), H4J_ERR_INVALID_ARG);
+    CHECK(std::string(h4j_last_error()).find("layer 1: pred_logits") != std::string::npos);
+    const float* bnull[L] = {nullptr, boxes2.data()};
+    CHECK_EQ(call(L, lp, bnull, glp, gbp), H4J_ERR_INVALID_ARG);
+    CHECK_EQ(call(L, lp, bp, glp, nullptr), H4J_ERR_INVALID_ARG);
+    float* gnull[L] = {gb.data(), nullptr};
+    CHECK_EQ(call(L, lp, bp, glp, gnull), H4J_ERR_INVALID_ARG);
+    CHECK(std::string(h4j_last_error()).find("grad_boxes[1]") != std::string::npos);
+    std::vector<float> bad(logits2);
+    bad[5] = std::nanf("");
+    const float* lbad[L] = {a.logits.data(), bad.data()};
+    CHECK_EQ(call(L, lbad, bp, glp, gbp), H4J_ERR_NON_FINITE);
+    CHECK(std::string(h4j_last_error()).find("layer 1: pred_logits[0][1][1]") != std::string::npos);
+    // valid: the same numbers as the contiguous entry point on the same values
+    CHECK_EQ(call(L, lp, bp, glp, gbp), H4J_OK);
+    std::vector<float> cl(a.logits), cb(a.boxes);
+    cl.insert(cl.end(), logits2.begin(), logits2.end());
+    cb.insert(cb.end(), boxes2.begin(), boxes2.end());
+    std::vector<int> assign2(assign.size());
+    std::vector<double> mc2(mc.size()), terms2(terms.size());
+    std::vector<float> gl2(gl.size()), gb2(gb.size());
+    CHECK_EQ(h4j_cpu_forward_layers(L, a.B, a.Q, a.C, cl.data(), cb.data(), a.offsets.data(),
+                                    a.labels.data(), a.tboxes.data(), nullptr, assign2.data(),
+                                    mc2.data(), terms2.data(), gl2.data(), gb2.data()),
+             H4J_OK);
+    CHECK(assign == assign2 && mc == mc2 && terms == terms2 && gl == gl2 && gb == gb2);
+    CHECK(terms[H4J_TERM_TOTAL] != terms[H4J_TERMS_LEN + H4J_TERM_TOTAL]);  // the layers differ
+    // no gradients: both arrays of pointers NULL
+    CHECK_EQ(call(L, lp, bp, nullptr, nullptr), H4J_OK);
 }
 
 H4J_TEST_MAIN

@@ -148,6 +148,19 @@ int h4j_cpu_forward_layers(int L, int B, int Q, int C, const float* logits, cons
                            const double* cfg, int* assign_out, double* matching_cost_out,
                            double* terms_out, float* grad_logits, float* grad_boxes);
 
+/** h4j_cpu_forward_layers with one pointer per layer instead of contiguous layers, for layers
+ *  that live in separate arrays (a JVM's float[] per layer, taken in place): logits[l] points to
+ *  layer l's B*Q*C logits, boxes[l] to its B*Q*4 boxes (l in [0, L)); grad_logits[l] and
+ *  grad_boxes[l] to its gradients (both arrays of pointers NULL = no gradients; otherwise every
+ *  entry non-NULL). assign_out, matching_cost_out and terms_out are contiguous as in
+ *  h4j_cpu_forward_layers, and results are identical to it on the same values. A NULL array of
+ *  pointers, or a NULL entry, is H4J_ERR_INVALID_ARG naming it (and its layer). */
+int h4j_cpu_forward_layers_v(int L, int B, int Q, int C, const float* const* logits,
+                             const float* const* boxes, const int* offsets, const int* labels,
+                             const float* tboxes, const double* cfg, int* assign_out,
+                             double* matching_cost_out, double* terms_out,
+                             float* const* grad_logits, float* const* grad_boxes);
+
 /* ---- CUDA backend -------------------------------------------------------------------------- */
 /** 1 when the library was built with CUDA and at least one device is usable, else 0. */
 int h4j_cuda_available(void);

@@ -23,6 +23,8 @@ import java.util.List;
  */
 public final class NativeBackend implements ComputeBackend {
     private static final NativeBackend INSTANCE = new NativeBackend();
+    /** H4J_ERR_INTERNAL: the status of a glue call that did not report one. */
+    private static final int H4J_ERR_INTERNAL = 5;
 
     private NativeBackend() {
     }
@@ -196,11 +198,26 @@ public final class NativeBackend implements ComputeBackend {
         double[] cost = new double[p.batch() * layers];
         double[] terms = new double[5 * layers];
         ArrayStaging st = ArrayStaging.current();
-        NativeStatus.check(NativeLibrary.h4j_cpu_forward_layers(layers, p.batch(), p.queries(), p.numLogits(),
-                st.layerLogits(batch), st.layerBoxes(batch), t.offsets(), t.labels(), t.boxes(),
-                NativeConfig.pack(config), assignment, cost, terms, st.layerGradLogits(batch, gradLogits),
-                st.layerGradBoxes(batch, gradBoxes)), "h4j_cpu_forward_layers");
-        st.copyLayerGradients(batch, gradLogits, gradBoxes);
+        int[] offsets = st.offsets(t);
+        if (InPlaceArrays.ENABLED) { // every layer's own arrays in place: no copy of any layer
+            float[][] logits = new float[layers][];
+            float[][] boxes = new float[layers][];
+            for (int l = 0; l < layers; l++) {
+                logits[l] = batch.layer(l).logits();
+                boxes[l] = batch.layer(l).boxes();
+            }
+            int[] status = {H4J_ERR_INTERNAL};
+            NativeLibrary.h4j_jni_forward_layers_pinned(layers, p.batch(), p.queries(), p.numLogits(), logits, boxes,
+                    offsets, t.labels(), t.boxes(), NativeConfig.pack(config), assignment, cost, terms, gradLogits,
+                    gradBoxes, status);
+            NativeStatus.check(status[0], "h4j_cpu_forward_layers_v");
+        } else {
+            NativeStatus.check(NativeLibrary.h4j_cpu_forward_layers(layers, p.batch(), p.queries(), p.numLogits(),
+                    st.layerLogits(batch), st.layerBoxes(batch), offsets, t.labels(), t.boxes(),
+                    NativeConfig.pack(config), assignment, cost, terms, st.layerGradLogits(batch, gradLogits),
+                    st.layerGradBoxes(batch, gradBoxes)), "h4j_cpu_forward_layers");
+            st.copyLayerGradients(batch, gradLogits, gradBoxes);
+        }
         List<Forward> out = new ArrayList<>(layers);
         for (int l = 0; l < layers; l++) {
             Matching m = new Matching(p.batch(), p.queries(), Arrays.copyOfRange(assignment, l * rows, (l + 1) * rows),

@@ -204,4 +204,67 @@ class NativeBindingTest {
             assertEquals(0, stMatch);
         }
     }
+    /**
+     * The in-place glue (h4j_jni_forward_layers_pinned: one float[] per layer, all pinned in one call) gives exactly
+     * the contiguous h4j_cpu_forward_layers' results on the same values, whatever InPlaceArrays decided for this JVM
+     * (a single-threaded call here, no allocation pressure); a bad argument comes back as a status.
+     */
+    @Test
+    void pinnedLayerArraysAgreeWithContiguousLayers() {
+        Batch layered = SyntheticBatch.generate(9, 20, 7, new int[] {6, 0, 3}, 3, dev.hungarian4j.LossClass.CE);
+        int layers = layered.layers();
+        int b = layered.batch();
+        int q = layered.queries();
+        int c = layered.numLogits();
+        int nl = layered.predictions().logits().length;
+        int nb = layered.predictions().boxes().length;
+        float[][] logits = new float[layers][];
+        float[][] boxes = new float[layers][];
+        float[] allLogits = new float[nl * layers];
+        float[] allBoxes = new float[nb * layers];
+        for (int l = 0; l < layers; l++) {
+            logits[l] = layered.layer(l).logits();
+            boxes[l] = layered.layer(l).boxes();
+            System.arraycopy(logits[l], 0, allLogits, l * nl, nl);
+            System.arraycopy(boxes[l], 0, allBoxes, l * nb, nb);
+        }
+        float[][] gl = new float[layers][nl];
+        float[][] gb = new float[layers][nb];
+        int[] assign = new int[layers * b * q];
+        double[] cost = new double[layers * b];
+        double[] terms = new double[layers * 5];
+        int[] status = {-1};
+        var t = layered.targets();
+        NativeLibrary.h4j_jni_forward_layers_pinned(layers, b, q, c, logits, boxes, t.offsets(), t.labels(), t.boxes(),
+                cfg, assign, cost, terms, gl, gb, status);
+        assertEquals(0, status[0], NativeLibrary.h4j_last_error());
+        int[] assign2 = new int[assign.length];
+        double[] cost2 = new double[cost.length];
+        double[] terms2 = new double[terms.length];
+        try (FloatPointer pl = new FloatPointer(allLogits); FloatPointer pb = new FloatPointer(allBoxes);
+             FloatPointer pgl = new FloatPointer((long) nl * layers);
+             FloatPointer pgb = new FloatPointer((long) nb * layers)) {
+            assertEquals(0, NativeLibrary.h4j_cpu_forward_layers(layers, b, q, c, pl, pb, t.offsets(), t.labels(),
+                    t.boxes(), cfg, assign2, cost2, terms2, pgl, pgb), NativeLibrary.h4j_last_error());
+            assertArrayEquals(assign2, assign);
+            assertArrayEquals(cost2, cost);
+            assertArrayEquals(terms2, terms);
+            for (int l = 0; l < layers; l++) {
+                float[] g = new float[nl];
+                pgl.position((long) l * nl).get(g);
+                assertArrayEquals(g, gl[l], "grad_logits of layer " + l);
+                float[] h = new float[nb];
+                pgb.position((long) l * nb).get(h);
+                assertArrayEquals(h, gb[l], "grad_boxes of layer " + l);
+            }
+        }
+        assertNotEquals(terms[3], terms[8], "the layers differ");
+        // no gradients (both null) is valid; a bad layer count is a status
+        NativeLibrary.h4j_jni_forward_layers_pinned(layers, b, q, c, logits, boxes, t.offsets(), t.labels(),
+                t.boxes(), cfg, assign, cost, terms, null, null, status);
+        assertEquals(0, status[0]);
+        NativeLibrary.h4j_jni_forward_layers_pinned(0, b, q, c, logits, boxes, t.offsets(), t.labels(), t.boxes(),
+                cfg, assign, cost, terms, gl, gb, status);
+        assertEquals(NativeStatus.ERR_INVALID_ARG, status[0]);
+    }
 }
