@@ -11,6 +11,7 @@
 #   bench/compare_torch.sh                         # the four DETR sizes, native, 3 rounds
 #   SIZES=8x100x91x10 ROUNDS=1 ITER=5 WARMUP=2 TORCH_ITER=3 TORCH_WARMUP=1 bench/compare_torch.sh
 #   BACKEND=jvm bench/compare_torch.sh             # or native, cuda
+#   LAYERS=6 QUERY_GROUPS=11 SIZES=2x3300x91x10 bench/compare_torch.sh   # DETR's aux-loss loop x Group-DETR's groups
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SIZES="${SIZES:-8x100x91x10,64x100x91x20,16x300x91x50,4x900x91x100}"
@@ -21,6 +22,8 @@ TORCH_ITER="${TORCH_ITER:-20}"     # torch: 64x100x91x20 takes ~0.3 s per step o
 TORCH_WARMUP="${TORCH_WARMUP:-5}"
 BACKEND="${BACKEND:-native}"
 THREADS="${THREADS:-$(nproc)}"
+LAYERS="${LAYERS:-1}"              # decoder layers (DETR: 6), both sides; the parity check too
+QUERY_GROUPS="${QUERY_GROUPS:-1}"  # query groups (Group-DETR: 11), both sides (bash reserves GROUPS)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -31,16 +34,16 @@ done
 [[ -n $py ]] || { echo "compare_torch: no python3 with torch and scipy (Debian: apt-get install python3-torch python3-scipy)" >&2; exit 1; }
 echo "compare_torch: $py, torch $("$py" -c 'import torch; print(torch.__version__)'), $THREADS thread(s)" >&2
 
-"$py" "$here/bench/torch_parity.py" --sizes "$SIZES" --backend "$BACKEND" | tee "$work/parity.jsonl" >&2
+"$py" "$here/bench/torch_parity.py" --sizes "$SIZES" --backend "$BACKEND" --layers "$LAYERS" --groups "$QUERY_GROUPS" | tee "$work/parity.jsonl" >&2
 for r in $(seq 1 "$ROUNDS"); do
   echo "compare_torch: round $r/$ROUNDS" >&2
   "$here/bin/hungarian4j" bench --sizes "$SIZES" --backend "$BACKEND" --iterations "$ITER" --warmup "$WARMUP" \
-    --threads "$THREADS" --json 2>/dev/null >"$work/ours.$r.json"
+    --threads "$THREADS" --layers "$LAYERS" --groups "$QUERY_GROUPS" --json 2>/dev/null >"$work/ours.$r.json"
   "$py" "$here/bench/torch_detr_pipeline.py" --sizes "$SIZES" --runs "$TORCH_ITER" --warmup "$TORCH_WARMUP" \
-    --threads "$THREADS" >"$work/torch.$r.jsonl"
+    --threads "$THREADS" --layers "$LAYERS" --groups "$QUERY_GROUPS" >"$work/torch.$r.jsonl"
 done
 
-"$py" - "$work" "$ROUNDS" <<'PYEOF'
+"$py" - "$work" "$ROUNDS" "$LAYERS" "$QUERY_GROUPS" <<'PYEOF'
 import json, statistics, sys, platform
 work, rounds = sys.argv[1], int(sys.argv[2])
 stages = ("cost", "match", "loss", "total")
@@ -59,7 +62,8 @@ for r in range(1, rounds + 1):
         for s in stages:
             theirs.setdefault((key(t), s), []).append(t["median_us"][s])
 parity = {p["size"]: p for p in map(json.loads, open(f"{work}/parity.jsonl"))}
-print(f"us per whole batch, median over {rounds} round(s) of each side's median; ours = {backend}, "
+print(f"us per whole batch ({sys.argv[3]} layer(s), {sys.argv[4]} query group(s)), median over {rounds} round(s) "
+      f"of each side's median; ours = {backend}, "
       f"torch {ver} on the CPU with {threads} thread(s), python {platform.python_version()}")
 print(f'{"BxQxKxM":>14} {"stage":>6} {"ours_us":>10} {"torch_us":>10} {"torch/ours":>11}')
 for (size, s), v in ours.items():

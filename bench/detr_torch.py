@@ -50,8 +50,35 @@ def match(c, sizes):
     return [linear_sum_assignment(block[i]) for i, block in enumerate(c.split(sizes, -1))]
 
 
-def criterion(logits, boxes, labels, tboxes, indices, num_classes):
-    """DETR's SetCriterion (labels + boxes) for a fixed matching: (total, ce, bbox, giou, num_boxes)."""
+def match_groups(c, sizes, groups):
+    """Group-DETR's matching: the Q queries are `groups` equal groups, each matched on its own to all of the
+    image's targets; per image the pairs of every group, pred indices global and ascending."""
+    if groups == 1:
+        return match(c, sizes)
+    nq = c.shape[1] // groups
+    out = []
+    for i, block in enumerate(c.split(sizes, -1)):
+        preds, tgts = [], []
+        for g in range(groups):
+            p, t = linear_sum_assignment(block[i][g * nq:(g + 1) * nq])
+            preds.extend(p + g * nq)
+            tgts.extend(t)
+        out.append((preds, tgts))
+    return out
+
+
+def perturbed_layer(logits, boxes, seed, layer):
+    """Decoder layer `layer` >= 1 of a synthetic batch: the top layer's predictions perturbed (seeded), as
+    DETR's aux_outputs differ from the top layer."""
+    g = torch.Generator().manual_seed(seed + layer)
+    lg = logits + 0.3 * torch.randn(logits.shape, generator=g, dtype=logits.dtype)
+    bx = (boxes + 0.02 * torch.randn(boxes.shape, generator=g, dtype=boxes.dtype)).clamp(min=0.005)
+    return lg, bx
+
+
+def criterion(logits, boxes, labels, tboxes, indices, num_classes, groups=1):
+    """DETR's SetCriterion (labels + boxes) for a fixed matching: (total, ce, bbox, giou, num_boxes).
+    With query groups (Group-DETR) indices hold every group's pairs and the box count is multiplied by groups."""
     dev = logits.device
     idx_b = torch.cat([torch.full((len(src),), i, dtype=torch.int64) for i, (src, _) in enumerate(indices)])
     idx_q = torch.cat([torch.as_tensor(src, dtype=torch.int64) for src, _ in indices])
@@ -62,7 +89,7 @@ def criterion(logits, boxes, labels, tboxes, indices, num_classes):
     empty_weight = torch.ones(num_classes + 1, device=dev, dtype=logits.dtype)
     empty_weight[-1] = EOS_COEF
     loss_ce = F.cross_entropy(logits.transpose(1, 2), target_classes, empty_weight)
-    num_boxes = max(1.0, float(sum(len(t) for t in labels)))
+    num_boxes = max(1.0, float(sum(len(t) for t in labels))) * groups
     src_boxes = boxes[idx_b, idx_q]
     target_boxes = torch.cat([tb[j.to(dev)] for tb, j in zip(tboxes, tgt_j)], dim=0)
     loss_bbox = F.l1_loss(src_boxes, target_boxes, reduction="none").sum() / num_boxes

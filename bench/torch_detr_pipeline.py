@@ -17,9 +17,11 @@ python3-scipy` provides both for /usr/bin/python3; bench/compare_torch.sh finds 
 With --layers L (DETR's auxiliary decoding losses, L = 6 in DETR), the criterion runs as DETR's SetCriterion
 does for aux_outputs: the matcher and the losses once per decoder layer (a loop in Python), every layer's total
 summed and one backward(); each stage then covers all L layers, like `bin/hungarian4j bench --layers L`.
+With --groups G (Group-DETR) the Q queries form G groups, each matched on its own to all targets (scipy per
+(image, group)), and the criterion divides by G times the box count, like `bench --groups G`.
 
 Usage: python3 bench/torch_detr_pipeline.py [--sizes 8x100x91x10,...] [--device cpu|cuda] [--runs N]
-       [--warmup N] [--threads N] [--layers L]
+       [--warmup N] [--threads N] [--layers L] [--groups G]
 """
 import argparse
 import json
@@ -38,6 +40,7 @@ def main():
     ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: torch's default)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--layers", type=int, default=1, help="decoder layers (the top one and L-1 aux layers)")
+    ap.add_argument("--groups", type=int, default=1, help="query groups (Group-DETR), dividing Q")
     args = ap.parse_args()
     try:
         import torch
@@ -77,14 +80,13 @@ def main():
         for l in range(args.layers):  # every layer its own seeded predictions, the same targets
             lg, bx, labels, tboxes = detr.synthetic_batch(bsz, nq, k, m, args.seed)
             if l > 0:
-                g = torch.Generator().manual_seed(args.seed + l)
-                lg = lg + 0.3 * torch.randn(lg.shape, generator=g)
-                bx = (bx + 0.02 * torch.randn(bx.shape, generator=g)).clamp(min=0.005)
+                lg, bx = detr.perturbed_layer(lg, bx, args.seed, l)
             layers.append((lg.to(dev).requires_grad_(), bx.to(dev).requires_grad_()))
         labels, tboxes = [t.to(dev) for t in labels], [t.to(dev) for t in tboxes]
         tgt_ids, tgt_boxes, sizes = torch.cat(labels), torch.cat(tboxes), [m] * bsz
         cs = [detr.cost_matrix(lg, bx, tgt_ids, tgt_boxes) for lg, bx in layers]
-        indices = [detr.match(c, sizes) for c in cs]
+        G = args.groups
+        indices = [detr.match_groups(c, sizes, G) for c in cs]
 
         def zero_grads():
             for lg, bx in layers:
@@ -92,25 +94,26 @@ def main():
 
         def loss_step():
             zero_grads()
-            sum(detr.criterion(lg, bx, labels, tboxes, ind, k)[0]
+            sum(detr.criterion(lg, bx, labels, tboxes, ind, k, G)[0]
                 for (lg, bx), ind in zip(layers, indices)).backward()
 
         def total_step():  # SetCriterion.forward: top layer, then the aux_outputs loop, one backward
             zero_grads()
             total = 0
             for lg, bx in layers:
-                ind = detr.match(detr.cost_matrix(lg, bx, tgt_ids, tgt_boxes), sizes)
-                total = total + detr.criterion(lg, bx, labels, tboxes, ind, k)[0]
+                ind = detr.match_groups(detr.cost_matrix(lg, bx, tgt_ids, tgt_boxes), sizes, G)
+                total = total + detr.criterion(lg, bx, labels, tboxes, ind, k, G)[0]
             total.backward()
 
         stages = {"cost": lambda: [detr.cost_matrix(lg, bx, tgt_ids, tgt_boxes) for lg, bx in layers],
-                  "match": lambda: [detr.match(c, sizes) for c in cs], "loss": loss_step, "total": total_step}
+                  "match": lambda: [detr.match_groups(c, sizes, G) for c in cs], "loss": loss_step,
+                  "total": total_step}
         med, p90 = {}, {}
         for name, fn in stages.items():
             med[name], p90[name] = timed(fn)
         print(json.dumps({"backend": f"torch-{dev.type}", "torch": torch.__version__,
                           "threads": torch.get_num_threads(), "batch": bsz, "queries": nq, "classes": k,
-                          "targets": m, "layers": args.layers, "median_us": med, "p90_us": p90}), flush=True)
+                          "targets": m, "layers": args.layers, "groups": G, "median_us": med, "p90_us": p90}), flush=True)
     return 0
 
 

@@ -13,8 +13,13 @@ It prints one JSON object per size and exits 1 when cost_gap > 1e-5, loss_rel > 
 (float32 arithmetic on our side; float64 on torch's), 0 otherwise. Without torch/scipy it says "skipped:" and
 exits 0.
 
+With --layers L (DETR's aux_outputs: L-1 aux layers, perturbed copies of the top layer) and --groups G (Group-DETR:
+G query groups, each matched on its own, normalizer times G) the request carries `aux_outputs` and `config.groups`,
+torch runs DETR's aux-loss loop (matcher and criterion per layer, the totals summed, one backward), and every
+layer's matching, loss terms and gradient (`grad.aux[l]`) is checked; the figures are the worst over layers.
+
 Usage: python3 bench/torch_parity.py [--sizes 8x100x91x10,...] [--backend native|jvm|cuda] [--matcher exact|auction]
-       [--seed N] [--cli "java -jar hungarian4j-cli.jar"]
+       [--seed N] [--layers L] [--groups G] [--cli "java -jar hungarian4j-cli.jar"]
 """
 import argparse
 import json
@@ -34,6 +39,8 @@ def main():
     ap.add_argument("--backend", default="native")
     ap.add_argument("--matcher", default="exact")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--layers", type=int, default=1, help="decoder layers: the top one and L-1 aux_outputs")
+    ap.add_argument("--groups", type=int, default=1, help="query groups (Group-DETR), dividing Q")
     ap.add_argument("--cli", default=os.path.join(HERE, "..", "bin", "hungarian4j"),
                     help="the command that runs the CLI, split like a shell line (default: bin/hungarian4j)")
     args = ap.parse_args()
@@ -49,8 +56,14 @@ def main():
     for spec in args.sizes.split(","):
         bsz, nq, k, m = (int(v) for v in spec.split("x"))
         logits, boxes, labels, tboxes = detr.synthetic_batch(bsz, nq, k, m, args.seed)
+        layers = [(logits, boxes)] + [detr.perturbed_layer(logits, boxes, args.seed, l)
+                                      for l in range(1, args.layers)]
         request = {"pred_logits": logits.tolist(), "pred_boxes": boxes.tolist(),
                    "targets": [{"labels": lab.tolist(), "boxes": tb.tolist()} for lab, tb in zip(labels, tboxes)]}
+        if args.layers > 1:
+            request["aux_outputs"] = [{"pred_logits": lg.tolist(), "pred_boxes": bx.tolist()} for lg, bx in layers[1:]]
+        if args.groups > 1:
+            request["config"] = {"groups": args.groups}
         proc = subprocess.run(shlex.split(args.cli) + ["loss", "--grad", "--backend", args.backend, "--matcher", args.matcher,
                                "--input", "-"], input=json.dumps(request).encode(), capture_output=True)
         if proc.returncode != 0:
@@ -58,33 +71,46 @@ def main():
                   f"{proc.stderr.decode().strip()[:500]}", file=sys.stderr)
             return 1
         ours = json.loads(proc.stdout)
+        # layer 0 is the top level of the output, layer l >= 1 its aux_* entry l-1
+        ours_layers = [(ours["matches"], ours["loss"], ours["grad"])]
+        for l in range(1, args.layers):
+            ours_layers.append((ours["aux_matches"][l - 1], ours["aux_losses"][l - 1], ours["grad"]["aux"][l - 1]))
 
-        # torch in float64 on the very float32 values that were sent
-        lg = logits.double().requires_grad_()
-        bx = boxes.double().requires_grad_()
+        # torch in float64 on the very float32 values that were sent; DETR's aux-loss loop: every layer matched
+        # and lost on its own, the totals summed, one backward
         tb64 = [t.double() for t in tboxes]
-        c = detr.cost_matrix(lg, bx, torch.cat(labels), torch.cat(tb64))
-        optimal = detr.match(c, [m] * bsz)
-        blocks = c.split([m] * bsz, -1)
-        ours_idx = [(torch.tensor(o["pred"], dtype=torch.int64), torch.tensor(o["target"], dtype=torch.int64))
-                    for o in ours["matches"]]
-        same, gap = 0, 0.0
-        for b, ((sp, st), (op, ot)) in enumerate(zip(optimal, ours_idx)):
-            same += int(list(sp) == op.tolist() and list(st) == ot.tolist())
-            best = float(blocks[b][b][sp, st].sum())
-            mine = float(blocks[b][b][op, ot].sum())
-            gap = max(gap, (mine - best) / (1.0 + abs(best)))
-        total, ce, bbox, giou, _ = detr.criterion(lg, bx, labels, tb64, ours_idx, k)
-        total.backward()
-        theirs = {"ce": float(ce), "bbox": float(bbox), "giou": float(giou), "total": float(total)}
-        loss_rel = max(abs(ours["loss"][key] - v) / max(abs(v), 1e-12) for key, v in theirs.items())
-        grad_rel = 0.0
-        for name, ref in (("pred_logits", lg.grad), ("pred_boxes", bx.grad)):
-            mine = torch.tensor(ours["grad"][name], dtype=torch.float64)
-            grad_rel = max(grad_rel, float((mine - ref).abs().max() / ref.abs().max().clamp(min=1e-30)))
+        same, gap, loss_rel, grad_rel, total_all = 0, 0.0, 0.0, 0.0, 0
+        leaves, theirs_terms = [], []
+        for (lg32, bx32), (o_matches, o_loss, _) in zip(layers, ours_layers):
+            lg = lg32.double().requires_grad_()
+            bx = bx32.double().requires_grad_()
+            leaves.append((lg, bx))
+            c = detr.cost_matrix(lg, bx, torch.cat(labels), torch.cat(tb64))
+            optimal = detr.match_groups(c, [m] * bsz, args.groups)
+            blocks = c.split([m] * bsz, -1)
+            ours_idx = [(torch.tensor(o["pred"], dtype=torch.int64), torch.tensor(o["target"], dtype=torch.int64))
+                        for o in o_matches]
+            for b, ((sp, st), (op, ot)) in enumerate(zip(optimal, ours_idx)):
+                same += int(list(sp) == op.tolist() and list(st) == ot.tolist())
+                best = float(blocks[b][b][list(sp), list(st)].sum())
+                mine = float(blocks[b][b][op, ot].sum())
+                gap = max(gap, (mine - best) / (1.0 + abs(best)))
+            total, ce, bbox, giou, _ = detr.criterion(lg, bx, labels, tb64, ours_idx, k, args.groups)
+            total_all = total_all + total
+            theirs = {"ce": float(ce), "bbox": float(bbox), "giou": float(giou), "total": float(total)}
+            loss_rel = max(loss_rel, max(abs(o_loss[key] - v) / max(abs(v), 1e-12) for key, v in theirs.items()))
+        total_all.backward()
+        if args.layers > 1:
+            loss_rel = max(loss_rel, abs(ours["total_all_layers"] - float(total_all)) / max(abs(float(total_all)), 1e-12))
+        for (lg, bx), (_, _, o_grad) in zip(leaves, ours_layers):
+            for name, ref in (("pred_logits", lg.grad), ("pred_boxes", bx.grad)):
+                mine = torch.tensor(o_grad[name], dtype=torch.float64)
+                grad_rel = max(grad_rel, float((mine - ref).abs().max() / ref.abs().max().clamp(min=1e-30)))
+        bsz = bsz * args.layers  # same_match counts (layer, image) problems
         ok = gap <= TOL_COST and loss_rel <= TOL_LOSS and grad_rel <= TOL_GRAD
         failed |= not ok
-        print(json.dumps({"size": spec, "backend": ours["backend"], "torch": torch.__version__,
+        print(json.dumps({"size": spec, "layers": args.layers, "groups": args.groups, "backend": ours["backend"],
+                          "torch": torch.__version__,
                           "same_match": f"{same}/{bsz}", "cost_gap": gap, "loss_rel": loss_rel,
                           "grad_rel": grad_rel, "ok": ok}), flush=True)
     return 1 if failed else 0
