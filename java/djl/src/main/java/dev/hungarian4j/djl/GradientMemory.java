@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 
 /**
  * Host memory for the gradients the native call writes, reused from step to step. Fresh tensor memory is slow on
@@ -27,17 +28,24 @@ final class GradientMemory {
     private final NDArray[] aliases = new NDArray[SLOTS];
 
     /**
+     * A gradient array and a direct view of its memory. The view of a reused buffer is the buffer itself, so the
+     * step asks the engine for no second view (each DJL call is a JNI round trip: bench/README.md, "DJL").
+     */
+    record Gradient(NDArray array, FloatBuffer view) {
+    }
+
+    /**
      * A float32 CPU array of the given shape in {@code owner}'s manager, uninitialized, whose memory
      * {@link HostTensors#view} reaches in place.
      *
      * @param owner the array whose manager owns the result (a CPU array for reuse; another device gets a fresh
      *              CPU array)
      * @param shape the shape
-     * @return the array
+     * @return the array and its view
      */
-    NDArray acquire(NDArray owner, Shape shape) {
+    Gradient acquire(NDArray owner, Shape shape) {
         if (!owner.getDevice().equals(Device.cpu())) {
-            return HostTensors.newHostFloat32(owner, shape);
+            return fresh(owner, shape);
         }
         long bytes = 4 * shape.size();
         int free = -1;
@@ -55,15 +63,21 @@ final class GradientMemory {
             }
         }
         if (free < 0 || bytes > Integer.MAX_VALUE) {
-            return HostTensors.newHostFloat32(owner, shape);
+            return fresh(owner, shape);
         }
         if (buffers[free] == null || buffers[free].capacity() < bytes) {
             buffers[free] = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
         }
         ByteBuffer region = buffers[free].duplicate().order(ByteOrder.nativeOrder());
         region.position(0).limit((int) bytes);
-        NDArray a = owner.getManager().create(region.slice().order(ByteOrder.nativeOrder()), shape, DataType.FLOAT32);
+        ByteBuffer slice = region.slice().order(ByteOrder.nativeOrder());
+        NDArray a = owner.getManager().create(slice, shape, DataType.FLOAT32);
         aliases[free] = a;
-        return a;
+        return new Gradient(a, slice.asFloatBuffer());
+    }
+
+    private static Gradient fresh(NDArray owner, Shape shape) {
+        NDArray a = HostTensors.newHostFloat32(owner, shape);
+        return new Gradient(a, HostTensors.view(a));
     }
 }
