@@ -15,7 +15,8 @@ import java.util.Locale;
 /**
  * Prints benchmark results: as CONTRACT.md's bench JSON ({@code {"backend", "batch", "queries", "classes",
  * "targets", "matcher", "threads", "jdk", "cpu", "median_us": {cost, match, loss, total, total_alloc},
- * "p90_us": {...}}}; one object for one result, an array of them for several), or as a human-readable table.
+ * "p90_us": {...}}}, plus {@code layer_calls} in both for a batch of several decoder layers; one object for one
+ * result, an array of them for several), or as a human-readable table.
  */
 final class BenchReport {
     private static final JsonFactory FACTORY = JsonFactory.builder()
@@ -59,14 +60,14 @@ final class BenchReport {
         g.writeNumberField("threads", env.threads());
         g.writeStringField("jdk", env.jdk());
         g.writeStringField("cpu", env.cpu());
-        writeStages(g, "median_us", r.medianUs());
-        writeStages(g, "p90_us", r.p90Us());
+        writeStages(g, "median_us", r.medianUs(), r.stageCount());
+        writeStages(g, "p90_us", r.p90Us(), r.stageCount());
         g.writeEndObject();
     }
 
-    private static void writeStages(JsonGenerator g, String name, double[] v) throws IOException {
+    private static void writeStages(JsonGenerator g, String name, double[] v, int stages) throws IOException {
         g.writeObjectFieldStart(name);
-        for (int s = 0; s < BenchResult.STAGES.length; s++) {
+        for (int s = 0; s < stages; s++) {
             g.writeNumberField(BenchResult.STAGES[s], v[s]);
         }
         g.writeEndObject();
@@ -80,16 +81,17 @@ final class BenchReport {
                 env.jdk(), env.cpu());
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-7s %-8s %16s", "backend", "matcher",
                 "BxQxKxM"));
-        for (String stage : BenchResult.STAGES) {
-            head.append(String.format(Locale.ROOT, " %21s", stage));
+        int columns = results.stream().mapToInt(BenchResult::stageCount).max().orElse(BenchResult.LAYER_CALLS);
+        for (int s = 0; s < columns; s++) {
+            head.append(String.format(Locale.ROOT, " %21s", BenchResult.STAGES[s]));
         }
         out.println(head);
         for (BenchResult r : results) {
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-7s %-8s %16s", r.backend(),
                     r.matcher(), r.size() + r.family().toString()));
-            for (int s = 0; s < BenchResult.STAGES.length; s++) {
-                sb.append(String.format(Locale.ROOT, " %21s",
-                        String.format(Locale.ROOT, "%.1f / %.1f", r.medianUs()[s], r.p90Us()[s])));
+            for (int s = 0; s < columns; s++) {
+                sb.append(String.format(Locale.ROOT, " %21s", s < r.stageCount()
+                        ? String.format(Locale.ROOT, "%.1f / %.1f", r.medianUs()[s], r.p90Us()[s]) : "-"));
             }
             out.println(sb);
         }

@@ -2,8 +2,8 @@ package dev.hungarian4j.cli;
 
 /**
  * Timings of one backend on one size: median and 90th percentile, in microseconds for the whole batch, of the
- * stages {@code cost}, {@code match}, {@code loss}, {@code total} and {@code total_alloc} (in that order in the
- * arrays; {@link BenchRunner} says what each measures).
+ * stages {@code cost}, {@code match}, {@code loss}, {@code total}, {@code total_alloc} and, with more than one
+ * decoder layer, {@code layer_calls} (in that order in the arrays; {@link BenchRunner} says what each measures).
  *
  * @param backend  the backend's CLI name
  * @param matcher  the matcher's CLI name
@@ -15,5 +15,13 @@ package dev.hungarian4j.cli;
 record BenchResult(String backend, String matcher, BenchSize size, BenchFamily family, double[] medianUs,
         double[] p90Us) {
     /** Stage names, in array order. */
-    static final String[] STAGES = {"cost", "match", "loss", "total", "total_alloc"};
+    static final String[] STAGES = {"cost", "match", "loss", "total", "total_alloc", "layer_calls"};
+
+    /** Index of {@code layer_calls} in {@link #STAGES}: timed and reported only with more than one layer. */
+    static final int LAYER_CALLS = 5;
+
+    /** The stages this result reports: {@code layer_calls} only for a batch of several decoder layers. */
+    int stageCount() {
+        return family.layers() > 1 ? STAGES.length : LAYER_CALLS;
+    }
 }

@@ -29,7 +29,8 @@ import java.util.Arrays;
  * {@link #HEAP_CYCLE_FACTOR} times the warm-up time. With L decoder layers (CONTRACT.md section 3,
  * {@code --layers}) {@code cost}, {@code match} and {@code loss} run once per layer (query groups reach the matcher
  * as more images) and {@code total} / {@code total_alloc} are still one call, which on the native backend puts every
- * (layer, image, group) problem into one native call.
+ * (layer, image, group) problem into one native call; {@code layer_calls} is its baseline, the same L layers as L
+ * one-layer {@code computeInto} calls, each on its own layer's arrays (the same working set as the batched call).
  */
 final class BenchRunner {
     /** The wait for a garbage collection during {@code total_alloc}'s warm-up is at most this times the warm-up time. */
@@ -108,6 +109,13 @@ final class BenchRunner {
         }, false);
         stats[3] = time(() -> loss.computeInto(batch, gradLogits, gradBoxes), false);
         stats[4] = time(() -> loss.compute(batch, true), true);
+        // The batched call's baseline: the same layers as L one-layer calls, each on its own layer's arrays, so the
+        // working set is the same as the batched call's (a one-layer call repeated on one layer stays in the caches).
+        stats[BenchResult.LAYER_CALLS] = layers > 1 ? time(() -> {
+            for (int l = 0; l < layers; l++) {
+                loss.computeInto(layer[l], gradLogits[l], gradBoxes[l]);
+            }
+        }, false) : new double[] {Double.NaN, Double.NaN};
         double[] median = new double[n];
         double[] p90 = new double[n];
         for (int s = 0; s < n; s++) {

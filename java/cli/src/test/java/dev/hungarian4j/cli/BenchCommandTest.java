@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,14 @@ class BenchCommandTest {
             assertEquals(3.0, JsonTree.num(m.get("layers")));
             assertEquals(4.0, JsonTree.num(m.get("groups")));
             assertEquals("focal", m.get("loss_class"));
+            for (String key : List.of("median_us", "p90_us")) { // the batched call beside L one-layer calls
+                Map<String, Object> t = JsonTree.obj(m.get(key));
+                List<String> stages = new ArrayList<>(STAGES);
+                stages.add("layer_calls");
+                assertEquals(stages, List.copyOf(t.keySet()), key);
+                double v = JsonTree.num(t.get("layer_calls"));
+                assertTrue(v > 0 && Double.isFinite(v), key + ".layer_calls = " + v);
+            }
         }
         BadInputTest.assertRejected(CliRun.run("bench", "--queries", "10", "--groups", "3", "--backend", "jvm"),
                 "error: --groups is 3; must be >= 1 and divide Q = 10");
