@@ -19,10 +19,7 @@ import java.nio.IntBuffer;
  * is used from its position at call time, up to its limit when it has one. Not thread-safe: one instance per
  * calling thread (the memory it points to must not change during a call).
  */
-public final class BufferBatch {
-    private final int batch;
-    private final int queries;
-    private final int numLogits;
+public final class BufferBatch extends BatchShape {
     FloatPointer logits;
     FloatPointer boxes;
     IntPointer offsets;
@@ -39,26 +36,7 @@ public final class BufferBatch {
      *                               range
      */
     public BufferBatch(int batch, int queries, int numLogits) {
-        checkShape(batch, queries, numLogits);
-        this.batch = batch;
-        this.queries = queries;
-        this.numLogits = numLogits;
-    }
-
-    static void checkShape(int batch, int queries, int numLogits) {
-        if (batch < 1) {
-            throw new InvalidInputException("batch", "is " + batch + "; must be >= 1");
-        }
-        if (queries < 1) {
-            throw new InvalidInputException("queries", "is " + queries + "; must be >= 1");
-        }
-        if (numLogits < 2) {
-            throw new InvalidInputException("numLogits", "is " + numLogits + "; K+1 must be >= 2");
-        }
-        if ((long) batch * queries > Integer.MAX_VALUE) {
-            throw new InvalidInputException("queries", "gives B*Q = " + (long) batch * queries
-                    + " predictions; at most " + Integer.MAX_VALUE + " (32-bit assignment indices)");
-        }
+        super(batch, queries, numLogits);
     }
 
     /**
@@ -124,35 +102,8 @@ public final class BufferBatch {
         return this;
     }
 
-    /**
-     * B.
-     *
-     * @return the number of images
-     */
-    public int batch() {
-        return batch;
-    }
-
-    /**
-     * Q.
-     *
-     * @return the predictions per image
-     */
-    public int queries() {
-        return queries;
-    }
-
-    /**
-     * C = K+1.
-     *
-     * @return the logits per prediction
-     */
-    public int numLogits() {
-        return numLogits;
-    }
-
     @Override
     public String toString() {
-        return "BufferBatch{B=" + batch + ", Q=" + queries + ", C=" + numLogits + "}";
+        return "BufferBatch{" + shapeString() + "}";
     }
 }

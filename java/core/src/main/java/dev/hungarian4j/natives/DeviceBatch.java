@@ -11,10 +11,7 @@ import org.bytedeco.javacpp.Pointer;
  * &gt;= 0, and the kernels check the data they index with (a broken promise gives NaN terms). Not thread-safe: one
  * instance per calling thread.
  */
-public final class DeviceBatch {
-    private final int batch;
-    private final int queries;
-    private final int numLogits;
+public final class DeviceBatch extends BatchShape {
     private final int maxM;
     Pointer logits;
     Pointer boxes;
@@ -32,13 +29,10 @@ public final class DeviceBatch {
      * @throws InvalidInputException naming {@code batch}, {@code queries}, {@code numLogits} or {@code maxM}
      */
     public DeviceBatch(int batch, int queries, int numLogits, int maxM) {
-        BufferBatch.checkShape(batch, queries, numLogits);
+        super(batch, queries, numLogits);
         if (maxM < 0) {
             throw new InvalidInputException("maxM", "is " + maxM + "; must be >= 0");
         }
-        this.batch = batch;
-        this.queries = queries;
-        this.numLogits = numLogits;
         this.maxM = maxM;
     }
 
@@ -68,33 +62,6 @@ public final class DeviceBatch {
         this.labels = labels;
         this.targetBoxes = targetBoxes;
         return this;
-    }
-
-    /**
-     * B.
-     *
-     * @return the number of images
-     */
-    public int batch() {
-        return batch;
-    }
-
-    /**
-     * Q.
-     *
-     * @return the predictions per image
-     */
-    public int queries() {
-        return queries;
-    }
-
-    /**
-     * C = K+1.
-     *
-     * @return the logits per prediction
-     */
-    public int numLogits() {
-        return numLogits;
     }
 
     /**
@@ -130,6 +97,6 @@ public final class DeviceBatch {
 
     @Override
     public String toString() {
-        return "DeviceBatch{B=" + batch + ", Q=" + queries + ", C=" + numLogits + ", maxM=" + maxM + "}";
+        return "DeviceBatch{" + shapeString() + ", maxM=" + maxM + "}";
     }
 }
