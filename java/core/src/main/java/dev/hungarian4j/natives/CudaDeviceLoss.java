@@ -55,6 +55,36 @@ public final class CudaDeviceLoss {
     }
 
     /**
+     * Workspace bytes for {@link #forwardLayers}: L layers of B images, Q queries and C = K+1 logits against the same
+     * T targets ({@code L*Q*T} cost floats live in the workspace). The sizes are checked here first, so a bad one is
+     * named even where no device is usable.
+     *
+     * @param layers       L &gt;= 1, with {@code L*B*Q < 2^31}
+     * @param batch        B &gt;= 1
+     * @param queries      Q &gt;= 1
+     * @param numLogits    C = K+1 &gt;= 2
+     * @param totalTargets T = {@code offsets[B]} &gt;= 0
+     * @param maxM         the bound promised on every {@code M_b}, &gt;= 0
+     * @return the workspace size in bytes
+     * @throws InvalidInputException              naming the bad size
+     * @throws dev.hungarian4j.HungarianException when no CUDA device is usable (status 3)
+     * @throws dev.hungarian4j.BackendUnavailableException when the native library did not load
+     */
+    public static long forwardLayersWorkspaceBytes(int layers, int batch, int queries, int numLogits,
+            int totalTargets, int maxM) {
+        checkLayers(layers, new DeviceBatch(batch, queries, numLogits, maxM)); // the shape's checks and messages
+        if (totalTargets < 0) {
+            throw new InvalidInputException("totalTargets", "is " + totalTargets + "; must be >= 0");
+        }
+        requireLibrary();
+        try (SizeTPointer bytes = new SizeTPointer(1)) {
+            NativeStatus.check(NativeLibrary.h4j_cuda_forward_layers_workspace_size(layers, batch, queries, numLogits,
+                    totalTargets, maxM, bytes), "h4j_cuda_forward_layers_workspace_size");
+            return bytes.get();
+        }
+    }
+
+    /**
      * Workspace bytes for {@link #loss}.
      *
      * @param batch     B &gt;= 1
@@ -95,6 +125,59 @@ public final class CudaDeviceLoss {
                 in.logits, in.boxes, in.offsets, in.labels, in.targetBoxes, cfg, workspace, workspaceBytes,
                 out.assign, out.matchingCost, out.terms, out.gradLogits, out.gradBoxes, out.stats, stream),
                 "h4j_cuda_forward");
+    }
+
+    /**
+     * Enqueues costs, the auction matcher, loss and gradients of L decoder layers in ONE launch sequence
+     * ({@code h4j_cuda_forward_layers}: each stage one launch over every (layer, image, group) problem), every layer
+     * matched and lost on its own against the same targets. {@code in} gives the shape of ONE layer
+     * {@code (B, Q, C)} and {@code maxM}; its prediction pointers address the L layers one after the other (layer 0
+     * first: a contiguous {@code (L, B, Q, C)} and {@code (L, B, Q, 4)} stack), its targets are shared. {@code out}
+     * addresses L layers likewise: terms {@code L*5} doubles (layer {@code l} at {@code 5*l}), assignment
+     * {@code L*B*Q} ints, matching costs {@code L*B} doubles (optional), statistics {@code L*B*G*}{@link
+     * dev.hungarian4j.MatcherReport#STATS_LEN} ints with G query groups (optional), gradients {@code L*B*Q*C} and
+     * {@code L*B*Q*4} floats (optional; layer {@code l}'s is that of the sum of all totals). Layers that live in
+     * separate allocations cannot be passed here: call {@link #forward} once per layer.
+     *
+     * @param layers         L &gt;= 1, with {@code L*B*Q < 2^31}
+     * @param in             one layer's shape, {@code maxM}, the stacked device predictions and the device targets
+     * @param out            the stacked device outputs: terms and assignment required
+     * @param workspace      at least {@link #forwardLayersWorkspaceBytes} bytes of device memory, 16-byte aligned,
+     *                       or null for a stream-ordered allocation inside the call
+     * @param workspaceBytes the size of {@code workspace} in bytes, &gt;= 0
+     * @param stream         the {@code cudaStream_t} to enqueue on, or null for the legacy default stream
+     * @throws InvalidInputException              naming the argument when a host-side check fails ({@code layers}
+     *                                            out of range, a missing pointer, a negative position, a workspace
+     *                                            too small)
+     * @throws dev.hungarian4j.HungarianException when a launch fails or no device is usable; errors during
+     *                                            execution surface at the caller's next synchronisation
+     */
+    public void forwardLayers(int layers, DeviceBatch in, DeviceOutputs out, Pointer workspace, long workspaceBytes,
+            Pointer stream) {
+        checkLayersCall(layers, in, out, workspace, workspaceBytes);
+        NativeStatus.check(NativeLibrary.h4j_cuda_forward_layers(layers, in.batch(), in.queries(), in.numLogits(),
+                in.maxM(), in.logits, in.boxes, in.offsets, in.labels, in.targetBoxes, cfg, workspace,
+                workspaceBytes, out.assign, out.matchingCost, out.terms, out.gradLogits, out.gradBoxes, out.stats,
+                stream), "h4j_cuda_forward_layers");
+    }
+
+    /** The host-side checks of {@link #forwardLayers} (package-private: testable without a GPU). */
+    static void checkLayersCall(int layers, DeviceBatch in, DeviceOutputs out, Pointer workspace,
+            long workspaceBytes) {
+        checkCall(in, out, true, workspace, workspaceBytes);
+        checkLayers(layers, in);
+    }
+
+    /** L &gt;= 1 layers of a (checked) one-layer shape, with {@code L*B*Q} within 32-bit assignment indices. */
+    static void checkLayers(int layers, DeviceBatch shape) {
+        if (layers < 1) {
+            throw new InvalidInputException("layers", "is " + layers + "; must be >= 1");
+        }
+        long all = (long) layers * shape.batch() * shape.queries();
+        if (all > Integer.MAX_VALUE) {
+            throw new InvalidInputException("layers", "gives L*B*Q = " + all + " predictions; at most "
+                    + Integer.MAX_VALUE + " (32-bit assignment indices)");
+        }
     }
 
     /**

@@ -194,6 +194,18 @@ final class NativeLibrary {
             @Cast("float*") Pointer gradLogits, @Cast("float*") Pointer gradBoxes, @Cast("int*") Pointer statsOut,
             Pointer stream);
 
+    static native int h4j_cuda_forward_layers_workspace_size(int L, int B, int Q, int C, int totalTargets, int maxM,
+            SizeTPointer bytesOut);
+
+    static native int h4j_cuda_forward_layers(int L, int B, int Q, int C, int maxM,
+            @Cast("const float*") Pointer logits, @Cast("const float*") Pointer boxes,
+            @Cast("const int*") Pointer offsets, @Cast("const int*") Pointer labels,
+            @Cast("const float*") Pointer tboxes, @Cast("const double*") double[] cfgHost, Pointer workspace,
+            @Cast("size_t") long workspaceBytes, @Cast("int*") Pointer assignOut,
+            @Cast("double*") Pointer matchingCostOut, @Cast("double*") Pointer termsOut,
+            @Cast("float*") Pointer gradLogits, @Cast("float*") Pointer gradBoxes, @Cast("int*") Pointer statsOut,
+            Pointer stream);
+
     static native int h4j_cuda_match_auction(int B, int Q, @Cast("const int*") Pointer offsets,
             @Cast("const float*") Pointer costs, @Cast("int*") Pointer assignOut,
             @Cast("double*") Pointer matchingCostOut, @Cast("int*") Pointer statsOut, Pointer stream);
