@@ -7,9 +7,11 @@ import dev.hungarian4j.natives.DeviceOutputs;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * A layer on the GPU through core's device-pointer API ({@link CudaDeviceLoss}): costs, the exact auction matching,
- * loss and gradients enqueued on the given stream, no host synchronisation; the workspace comes from the library's
- * stream-ordered pool. The description of the memory is kept per shape and re-pointed for every layer.
+ * The layers of one call on the GPU through core's device-pointer API ({@link CudaDeviceLoss}): costs, the exact
+ * auction matching, loss and gradients enqueued on the given stream, no host synchronisation; the workspace comes from
+ * the library's stream-ordered pool. One layer is {@link CudaDeviceLoss#forward}; L stacked layers are ONE
+ * {@link CudaDeviceLoss#forwardLayers} (one launch sequence for all of them, not one per layer). The description of
+ * the memory is kept per shape and re-pointed at every call.
  */
 final class CudaLayerKernel implements LayerKernel {
     private final CudaDeviceLoss loss;
@@ -36,7 +38,11 @@ final class CudaLayerKernel implements LayerKernel {
                 .targets(TensorOps.at(c.offsets), TensorOps.at(c.labels), TensorOps.at(c.targetBoxes));
         out.terms(TensorOps.at(c.terms)).assignment(TensorOps.at(c.assign))
                 .gradients(TensorOps.at(c.gradLogits), TensorOps.at(c.gradBoxes));
-        loss.forward(in, out, null, 0, stream);
+        if (c.layers == 1) {
+            loss.forward(in, out, null, 0, stream);
+        } else {
+            loss.forwardLayers(c.layers, in, out, null, 0, stream);
+        }
     }
 
     @Override

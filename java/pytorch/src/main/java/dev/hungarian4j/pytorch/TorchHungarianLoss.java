@@ -26,11 +26,16 @@ import java.util.List;
  * <li>CPU: the native backend reads the tensors in place and writes the gradients into tensors this loss owns and
  * reuses (no copy of the predictions, no per-step allocation of gradient memory); all layers in one native call.</li>
  * <li>CUDA: core's device-pointer API ({@code CudaDeviceLoss}) enqueues costs, the exact auction matching, loss and
- * gradients on a CUDA stream, one launch sequence per layer, and nothing waits for the device. JavaCPP's CPU build of
- * the presets cannot load {@code torch_cuda}, so the stream is an explicit argument: pass libtorch's current stream
- * ({@code torch_cuda.getCurrentCUDAStream().stream()} with the presets' GPU build), or null when the program never
- * changed it (libtorch's default stream is CUDA's legacy default stream). The small target tensors are made on
- * libtorch's current stream, so the two must be the same.</li>
+ * gradients on a CUDA stream, and nothing waits for the device. All layers are one launch sequence
+ * ({@code CudaDeviceLoss.forwardLayers}) on the contiguous {@code (L,B,Q,·)} stack; per-layer lists are stacked into
+ * one copy first, so they take the same single call (memory that stays in separate per-layer allocations can only be
+ * run layer by layer, through {@code CudaDeviceLoss.forward} directly). The stream: with no stream (or a null one),
+ * libtorch's current CUDA stream of the predictions' device, {@code torch_cuda.getCurrentCUDAStream(device).stream()},
+ * looked up at the call (through reflection, so the presets' CPU build never loads {@code torch_cuda}); when it cannot
+ * be obtained the call fails with an {@link InvalidInputException} naming {@code cudaStream} before anything is
+ * enqueued, never falling back to another stream in silence. A given stream is used as it is ({@code new Pointer()},
+ * address 0: CUDA's legacy default stream); the small target tensors are made on libtorch's current stream, so a
+ * given stream must be that one too (or be synchronised with it by the caller).</li>
  * </ul>
  *
  * <p>Tensors the loss returns are created in the caller's {@code PointerScope} when there is one (close it after the
@@ -41,6 +46,7 @@ public final class TorchHungarianLoss {
     private final HungarianConfig config;
     private final HostRoute host;
     private final GradientTensors gradients = new GradientTensors();
+    private final CudaStreamLookup streams = new TorchCudaStreamLookup();
     private DeviceRoute cuda;
 
     /**
@@ -78,14 +84,16 @@ public final class TorchHungarianLoss {
 
     /**
      * The criterion of one layer {@code (B,Q,C)} or of a stacked decoder output {@code (L,B,Q,C)}, on CPU tensors or
-     * on CUDA tensors with libtorch's default stream.
+     * on CUDA tensors on libtorch's current CUDA stream of their device.
      *
      * @param predLogits the logits
      * @param predBoxes  the boxes, shaped like the logits with 4 in the last dimension
      * @param targets    the B images' targets
      * @return the loss, gradients, terms and matchings
      * @throws InvalidInputException                       naming the argument when a dtype, layout, shape, device or
-     *                                                     value is wrong
+     *                                                     value is wrong; naming {@code cudaStream} for CUDA tensors
+     *                                                     when libtorch's current stream cannot be obtained (the
+     *                                                     presets' CPU build; pass the stream then)
      * @throws dev.hungarian4j.BackendUnavailableException for CUDA tensors when no CUDA device is usable by the
      *                                                     library
      */
@@ -99,10 +107,14 @@ public final class TorchHungarianLoss {
      * @param predLogits the logits
      * @param predBoxes  the boxes
      * @param targets    the B images' targets
-     * @param cudaStream libtorch's current {@code cudaStream_t} for CUDA tensors (null: the default stream); ignored
-     *                   for CPU tensors
+     * @param cudaStream the {@code cudaStream_t} for CUDA tensors, normally libtorch's current one
+     *                   ({@code torch_cuda.getCurrentCUDAStream(device).stream()}; {@code new Pointer()}: CUDA's
+     *                   legacy default stream), or null to look libtorch's current stream up here; ignored for CPU
+     *                   tensors
      * @return the loss, gradients, terms and matchings
-     * @throws InvalidInputException                       naming the argument when something is wrong
+     * @throws InvalidInputException                       naming the argument when something is wrong; naming
+     *                                                     {@code cudaStream} when it is null and libtorch's current
+     *                                                     stream cannot be obtained
      * @throws dev.hungarian4j.BackendUnavailableException for CUDA tensors when no CUDA device is usable
      */
     public TorchLossOutput forward(Tensor predLogits, Tensor predBoxes, TorchTargets targets, Pointer cudaStream) {
@@ -116,15 +128,32 @@ public final class TorchHungarianLoss {
      * @param predLogits L &gt;= 1 logits tensors
      * @param predBoxes  L boxes tensors
      * @param targets    the B images' targets
-     * @param cudaStream libtorch's current {@code cudaStream_t} for CUDA tensors (null: the default stream)
+     * @param cudaStream the {@code cudaStream_t} for CUDA tensors, or null for libtorch's current stream of their
+     *                   device (as in {@link #forward(Tensor, Tensor, TorchTargets, Pointer)})
      * @return the loss, gradients (stacked {@code (L,B,Q,·)}), terms and matchings
      * @throws InvalidInputException                       naming {@code pred_logits[l]} or the argument when
-     *                                                     something is wrong
+     *                                                     something is wrong; naming {@code cudaStream} when it is
+     *                                                     null and libtorch's current stream cannot be obtained
      * @throws dev.hungarian4j.BackendUnavailableException for CUDA tensors when no CUDA device is usable
      */
     public TorchLossOutput forward(List<Tensor> predLogits, List<Tensor> predBoxes, TorchTargets targets,
             Pointer cudaStream) {
         return run(DecoderTensors.read(predLogits, predBoxes, minLogits()), targets, cudaStream);
+    }
+
+    /**
+     * The criterion of per-layer predictions on CPU tensors, or on CUDA tensors on libtorch's current CUDA stream of
+     * their device: {@link #forward(List, List, TorchTargets, Pointer)} with a null stream.
+     *
+     * @param predLogits L &gt;= 1 logits tensors, earliest decoder layer first
+     * @param predBoxes  L boxes tensors
+     * @param targets    the B images' targets
+     * @return the loss, gradients (stacked {@code (L,B,Q,·)}), terms and matchings
+     * @throws InvalidInputException                       naming the argument when something is wrong
+     * @throws dev.hungarian4j.BackendUnavailableException for CUDA tensors when no CUDA device is usable
+     */
+    public TorchLossOutput forward(List<Tensor> predLogits, List<Tensor> predBoxes, TorchTargets targets) {
+        return forward(predLogits, predBoxes, targets, null);
     }
 
     private int minLogits() {
@@ -154,13 +183,21 @@ public final class TorchHungarianLoss {
     /** The CUDA route, made at the first CUDA call (so that CPU users never need a GPU). */
     DeviceRoute cudaRoute() {
         if (cuda == null) {
-            cuda = new DeviceRoute(new CudaLayerKernel(config));
+            cuda = new DeviceRoute(new CudaLayerKernel(config), streams);
         }
         return cuda;
     }
 
-    /** Runs the device route with another kernel (the tests' CPU twin). */
+    /** Runs the device route with another kernel (the tests' CPU twin) on a given stream. */
     TorchLossOutput runDeviceRoute(DecoderTensors p, TorchTargets targets, LayerKernel kernel) {
-        return new DeviceRoute(kernel).run(p, targets, gradients, null);
+        return runDeviceRoute(p, targets, kernel, device -> {
+            throw new AssertionError("a given stream is never looked up");
+        }, new Pointer());
+    }
+
+    /** Runs the device route with another kernel and stream lookup (the tests' fakes). */
+    TorchLossOutput runDeviceRoute(DecoderTensors p, TorchTargets targets, LayerKernel kernel,
+            CudaStreamLookup lookup, Pointer cudaStream) {
+        return new DeviceRoute(kernel, lookup).run(p, targets, gradients, cudaStream);
     }
 }
