@@ -7,6 +7,7 @@ import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.DeviceOptional;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,9 @@ class BadInputTest {
             expect("pred_logits", () -> loss.forward(logits.reshape(b * q, c), boxes, targets));
             expect("pred_boxes", () -> loss.forward(logits, boxes.reshape(b, q * 4, 1), targets));
             expect("pred_boxes", () -> loss.forward(logits.unsqueeze(0), boxes, targets));
+            // a stack of L layers needs boxes of the same L (the CUDA route reads both as one (L,B,Q,.) stack)
+            expect("pred_boxes", () -> loss.forward(torch.stack(new TensorVector(logits, logits)),
+                    torch.stack(new TensorVector(boxes, boxes, boxes)), targets));
             Tensor meta = torch.empty(new long[] {b, q, c}, new TensorOptions(torch.ScalarType.Float)
                     .device(new DeviceOptional(new Device("meta"))), null);
             expect("pred_logits", () -> loss.forward(meta, boxes, targets));
