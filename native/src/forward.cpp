@@ -4,6 +4,7 @@
 // that an item's data is touched while it is in cache; all items of all layers go to the pool in
 // one dispatch. Reductions over items in item order, so results never depend on the threads.
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstring>
 
@@ -99,6 +100,39 @@ int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const in
     return H4J_OK;
 }
 
+// The predictions of layers 1..L-1 checked on the pool, one (layer, image) slice per task, before
+// anything is written. A serial scan of L-1 layers on the calling thread outlasted the workers'
+// spin, so the item loop then paid a wake-up on top of the scan; here the workers wake once, for
+// both loops, and share the scan. Layer l's arrays: `layer_logits[l]` when given (per-layer
+// pointers), else contiguous after layer 0 at `logits`. `p` is layer 0's problem (setup_problem):
+// the pool takes the work estimate of the item loop that follows, so both dispatch alike. A bad
+// slice is named by `serial`, the one-layer checks of every aux layer in order on this thread.
+template <typename Serial>
+int validate_aux_layers(const h4j::Problem& p, int L, int B, int Q, int C, const float* logits,
+                        const float* boxes, const float* const* layer_logits,
+                        const float* const* layer_boxes, Serial&& serial) {
+    using namespace h4j;
+    if (L < 2) return H4J_OK;
+    if (layer_logits) {
+        for (int l = 1; l < L; ++l)  // a NULL layer: the serial checks name it
+            if (!layer_logits[l] || !layer_boxes[l]) return serial();
+    }
+    const std::size_t nl = (std::size_t)Q * C, nb = (std::size_t)Q * 4;
+    std::atomic<bool> bad{false};
+    auto slice = [&](int k) {
+        const int l = 1 + k / B, b = k % B;
+        const float* lg = layer_logits ? layer_logits[l] + (std::size_t)b * nl
+                                       : logits + ((std::size_t)l * B + b) * nl;
+        const float* bx = layer_boxes ? layer_boxes[l] + (std::size_t)b * nb
+                                      : boxes + ((std::size_t)l * B + b) * nb;
+        if (!predictions_valid(lg, nl, bx, nb)) bad.store(true, std::memory_order_relaxed);
+    };
+    Problem all = p;  // every layer's items, as the item loop will see them
+    all.B = L * p.B;
+    parallel_for((L - 1) * B, estimate_work(all, true, true, true), slice);
+    return bad.load() ? serial() : H4J_OK;
+}
+
 int check_layer_count(int L, int B, int Q) {
     using namespace h4j;
     if (L < 1) return set_error(H4J_ERR_INVALID_ARG, "L is %d; must be >= 1", L);
@@ -122,8 +156,12 @@ extern "C" int h4j_cpu_forward_layers(int L, int B, int Q, int C, const float* l
         if (int rc = setup_problem(B, Q, C, logits, boxes, offsets, labels, tboxes, cfg, &p, &T,
                                    true))
             return rc;
-        for (int l = 1; l < L; ++l)
-            if (int rc = validate_layer_predictions(l, B, Q, C, logits, boxes)) return rc;
+        if (int rc = validate_aux_layers(p, L, B, Q, C, logits, boxes, nullptr, nullptr, [&]() -> int {
+                for (int l = 1; l < L; ++l)
+                    if (int rc = validate_layer_predictions(l, B, Q, C, logits, boxes)) return rc;
+                return H4J_OK;
+            }))
+            return rc;
         if (int rc = validate_grad_pair(grad_logits, grad_boxes)) return rc;
         LayerFloats gl, gb;
         gl.base = grad_logits;
@@ -149,8 +187,12 @@ extern "C" int h4j_cpu_forward_layers_v(int L, int B, int Q, int C, const float*
         if (int rc = setup_problem(B, Q, C, logits[0], boxes[0], offsets, labels, tboxes, cfg, &p,
                                    &T, true))
             return rc;
-        for (int l = 1; l < L; ++l)
-            if (int rc = validate_layer_arrays(l, B, Q, C, logits[l], boxes[l])) return rc;
+        if (int rc = validate_aux_layers(p, L, B, Q, C, nullptr, nullptr, logits, boxes, [&]() -> int {
+                for (int l = 1; l < L; ++l)
+                    if (int rc = validate_layer_arrays(l, B, Q, C, logits[l], boxes[l])) return rc;
+                return H4J_OK;
+            }))
+            return rc;
         if ((grad_logits == nullptr) != (grad_boxes == nullptr))
             return set_error(H4J_ERR_INVALID_ARG,
                              "grad_logits and grad_boxes must be both NULL or both non-NULL");

@@ -77,6 +77,10 @@ int validate_offsets(int B, const int* offsets, long long* T_out);
 int validate_targets(long long T, int C, const int* labels, const float* tboxes);
 /// logits[B*Q*C] finite; boxes[B*Q*4] finite with w, h >= 0.
 int validate_predictions(int B, int Q, int C, const float* logits, const float* boxes);
+/// The conditions of validate_predictions on one slice (nl logits, nb = 4*rows box floats), as a
+/// yes/no without a message: for a parallel pre-check, whose failures validate_predictions names.
+bool predictions_valid(const float* logits, std::size_t nl, const float* boxes,
+                       std::size_t nb) noexcept;
 /// costs[Q*T] finite.
 int validate_costs(int B, int Q, const int* offsets, const float* costs);
 /// assign[B*Q] a matching: entries in [-1, M_b), no target twice in one image (with G query

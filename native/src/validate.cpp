@@ -210,6 +210,14 @@ const char* const kSide[4] = {"", "", "width", "height"};
 
 }  // namespace
 
+bool predictions_valid(const float* logits, std::size_t nl, const float* boxes,
+                       std::size_t nb) noexcept {
+    if (!all_finite(logits, nl) || !all_finite(boxes, nb)) return false;
+    for (std::size_t i = 0; i < nb; i += 4)
+        if (!(boxes[i + 2] >= 0.0f) || !(boxes[i + 3] >= 0.0f)) return false;
+    return true;
+}
+
 int validate_targets(long long T, int C, const int* labels, const float* tboxes) {
     const int K = C - 1;
     if (T > 0) {

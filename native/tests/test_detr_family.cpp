@@ -351,4 +351,43 @@ TEST(layered_call_checks_its_arguments) {
     CHECK_EQ(run(L, x, nullptr), H4J_ERR_INVALID_ARG);  // the no-object index is not a label
 }
 
+// Big enough that the aux layers' checks run on the pool (validate_aux_layers): two faults in one
+// layer, in the order the serial checks meet them last, still name the one they meet first, on
+// both entry points.
+TEST(layered_call_names_the_first_bad_aux_element_when_checked_on_the_pool) {
+    const int L = 4, B = 16, Q = 100, C = 92;
+    Batch b = make(L, B, Q, C, std::vector<int>(B, 10), false, 11);
+    std::vector<int> a(L * B * Q);
+    std::vector<double> t(L * H4J_TERMS_LEN);
+    const std::size_t nl = (std::size_t)B * Q * C, nb = (std::size_t)B * Q * 4;
+    auto contiguous = [&](const Batch& x) {
+        return h4j_cpu_forward_layers(L, B, Q, C, x.logits.data(), x.boxes.data(), x.offsets.data(),
+                                      x.labels.data(), x.tboxes.data(), nullptr, a.data(), nullptr, t.data(),
+                                      nullptr, nullptr);
+    };
+    auto per_layer = [&](const Batch& x) {
+        std::vector<const float*> lp(L), bp(L);
+        for (int l = 0; l < L; ++l) lp[l] = x.logits.data() + l * nl, bp[l] = x.boxes.data() + l * nb;
+        return h4j_cpu_forward_layers_v(L, B, Q, C, lp.data(), bp.data(), x.offsets.data(), x.labels.data(),
+                                        x.tboxes.data(), nullptr, a.data(), nullptr, t.data(), nullptr, nullptr);
+    };
+    CHECK_EQ(contiguous(b), H4J_OK);
+    CHECK_EQ(per_layer(b), H4J_OK);
+    Batch x = b;
+    x.boxes[2 * nb + (0 * Q + 5) * 4 + 3] = -1.0f;         // layer 2, image 0, query 5, height
+    x.logits[2 * nl + ((15 * Q + 99) * C) + 7] = INFINITY;  // layer 2, image 15, query 99: logits come first
+    x.logits[3 * nl + 3] = NAN;                             // layer 3: a later layer
+    const char* want = "layer 2: pred_logits[15][99][7] is inf; must be finite";
+    CHECK_EQ(contiguous(x), H4J_ERR_NON_FINITE);
+    CHECK_MSG(std::string(h4j_last_error()) == want, "got '%s'", h4j_last_error());
+    CHECK_EQ(per_layer(x), H4J_ERR_NON_FINITE);
+    CHECK_MSG(std::string(h4j_last_error()) == want, "got '%s'", h4j_last_error());
+    x.logits[2 * nl + ((15 * Q + 99) * C) + 7] = 0.5f;
+    const char* height = "layer 2: pred_boxes[0][5][3] is -1; height must be >= 0";
+    CHECK_EQ(contiguous(x), H4J_ERR_INVALID_ARG);
+    CHECK_MSG(std::string(h4j_last_error()) == height, "got '%s'", h4j_last_error());
+    CHECK_EQ(per_layer(x), H4J_ERR_INVALID_ARG);
+    CHECK_MSG(std::string(h4j_last_error()) == height, "got '%s'", h4j_last_error());
+}
+
 H4J_TEST_MAIN
