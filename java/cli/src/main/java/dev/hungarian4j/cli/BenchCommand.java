@@ -59,8 +59,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "10", description = "warm-up runs per stage, at least (default ${DEFAULT-VALUE})")
     int warmup;
     @Option(names = "--warmup-time", paramLabel = "MS", defaultValue = "200",
-            description = "warm-up milliseconds per stage, at least (default ${DEFAULT-VALUE}); total_alloc also warms "
-                    + "up until the garbage collector has run once, for at most 10 times as long")
+            description = "warm-up milliseconds per stage, at least (default ${DEFAULT-VALUE}); every stage also warms "
+                    + "up until the JIT has compiled nothing for 100 ms, and total_alloc until the garbage collector "
+                    + "has run once, for at most 10 times as long")
     int warmupMs;
     @Option(names = "--threads", paramLabel = "N",
             description = "threads a call of the jvm and native backends may use (Backends.setMaxNativeThreads; "

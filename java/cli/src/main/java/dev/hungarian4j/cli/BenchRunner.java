@@ -12,6 +12,7 @@ import dev.hungarian4j.Matching;
 import dev.hungarian4j.QueryGroups;
 import dev.hungarian4j.spi.ComputeBackend;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
@@ -24,17 +25,26 @@ import java.util.Arrays;
  * matching, into reused gradient arrays; {@code total} one whole public call into reused gradient arrays
  * ({@link HungarianLoss#computeInto}); {@code total_alloc} the allocating public call ({@link HungarianLoss#compute}
  * with gradients), which a training loop that keeps its arrays does not pay. Each stage is warmed up for at least
- * the given number of runs and the given time; {@code total_alloc} also until the garbage collector has run once
- * since its warm-up began (the heap has cycled, so its pages are no longer fresh), for at most
- * {@link #HEAP_CYCLE_FACTOR} times the warm-up time. With L decoder layers (CONTRACT.md section 3,
+ * the given number of runs and the given time, and until the JIT has been quiet for {@link #JIT_QUIET_NS};
+ * {@code total_alloc} also until the garbage collector has run once since its warm-up began (the heap has cycled,
+ * so its pages are no longer fresh); those waits last at most {@link #HEAP_CYCLE_FACTOR} times the warm-up time. With L decoder layers (CONTRACT.md section 3,
  * {@code --layers}) {@code cost}, {@code match} and {@code loss} run once per layer (query groups reach the matcher
  * as more images) and {@code total} / {@code total_alloc} are still one call, which on the native backend puts every
  * (layer, image, group) problem into one native call; {@code layer_calls} is its baseline, the same L layers as L
  * one-layer {@code computeInto} calls, each on its own layer's arrays (the same working set as the batched call).
  */
 final class BenchRunner {
-    /** The wait for a garbage collection during {@code total_alloc}'s warm-up is at most this times the warm-up time. */
+    /**
+     * The warm-up's waits (for the JIT to go quiet, for a garbage collection) last at most this times the warm-up
+     * time.
+     */
     static final int HEAP_CYCLE_FACTOR = 10;
+    /**
+     * The warm-up also lasts until the JIT has compiled nothing for this long: with the default 200 ms, C2 was still
+     * compiling the jvm backend's pooled path when 8x100x91x10 on two threads was timed (a median of 320-1,170 us
+     * against 208 us in JMH).
+     */
+    static final long JIT_QUIET_NS = 100_000_000L;
 
     private final int warmup;
     private final long warmupNs;
@@ -129,9 +139,22 @@ final class BenchRunner {
     private double[] time(Runnable stage, boolean untilHeapCycled) {
         long start = System.nanoTime();
         long gcs = collections();
-        for (int i = 0; i < warmup || System.nanoTime() - start < warmupNs
-                || (untilHeapCycled && collections() == gcs
-                        && System.nanoTime() - start < HEAP_CYCLE_FACTOR * warmupNs); i++) {
+        long jit = jitMillis();
+        long jitQuietSince = start;
+        for (int i = 0; ; i++) {
+            long now = System.nanoTime();
+            long j = jitMillis();
+            if (j != jit) { // the JIT compiled something during the last run: not steady yet
+                jit = j;
+                jitQuietSince = now;
+            }
+            boolean capped = now - start >= HEAP_CYCLE_FACTOR * warmupNs;
+            boolean warm = i >= warmup && now - start >= warmupNs;
+            boolean jitQuiet = now - jitQuietSince >= JIT_QUIET_NS;
+            boolean heapCycled = !untilHeapCycled || collections() != gcs;
+            if (warm && (capped || (jitQuiet && heapCycled))) {
+                break;
+            }
             stage.run();
         }
         long[] ns = new long[iterations];
@@ -145,6 +168,15 @@ final class BenchRunner {
                 : (ns[iterations / 2 - 1] + ns[iterations / 2]) / 2.0;
         double p90 = ns[(int) Math.ceil(0.9 * iterations) - 1];
         return new double[] {micros(median), micros(p90)};
+    }
+
+    /**
+     * Milliseconds the JIT compilers have spent so far, or 0 where the JVM does not say (then the warm-up does not
+     * wait for it).
+     */
+    private static long jitMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     /** Garbage collections so far, over every collector. */
