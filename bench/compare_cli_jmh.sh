@@ -8,7 +8,7 @@
 #
 #   bench/compare_cli_jmh.sh                                  # four DETR sizes, jvm and native, 1 and 2 threads
 #   SIZES=8x100x91x10 THREADS=1 ROUNDS=1 bench/compare_cli_jmh.sh
-#   JMH_OPTS='-f 1 -wi 3 -i 5 -w 500ms -r 500ms' ITER=50 WARMUP_MS=200 bench/compare_cli_jmh.sh   # the defaults
+#   JMH_OPTS='-f 1 -wi 3 -i 5 -w 500ms -r 500ms' ITER=50 WARMUP_MS=1000 bench/compare_cli_jmh.sh   # the defaults
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SIZES="${SIZES:-8x100x91x10,64x100x91x20,16x300x91x50,4x900x91x100}"
@@ -16,7 +16,7 @@ BACKENDS="${BACKENDS:-jvm,native}"  # JMH's; the CLI runs --backend all (the row
 THREADS="${THREADS:-1 2}"
 ROUNDS="${ROUNDS:-2}"
 ITER="${ITER:-50}"
-WARMUP_MS="${WARMUP_MS:-200}"
+WARMUP_MS="${WARMUP_MS:-1000}"  # the CLI bench's default --warmup-time
 JMH_OPTS="${JMH_OPTS:--f 1 -wi 3 -i 5 -w 500ms -r 500ms}"
 PYTHON="${PYTHON:-python3}"
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"

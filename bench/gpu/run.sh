@@ -202,7 +202,9 @@ bench_sizes=$sizes
 (( dry )) && bench_sizes=8x100x91x10,64x100x91x20,16x300x91x50
 s=$(allow 60)
 if (( s == 0 )); then over_budget "bench --backend all"
-elif run_timed "$s" "${java[@]}" bench --sizes "$bench_sizes" --backend all --iterations $((dry ? 3 : 20)) \
+# --warmup-time 100 (the CLI's default is 1000 ms per stage, and its JIT wait is capped at ten times it): the
+# step's budget holds 6 sizes x 3 backends x 5 stages
+elif run_timed "$s" "${java[@]}" bench --sizes "$bench_sizes" --backend all --iterations $((dry ? 3 : 20)) --warmup-time 100 \
      > "$out/cli_bench.txt" 2> "$logs/cli_bench.err"; then
   record "bench --backend all" ok "see cli_bench.txt"
 else
@@ -218,7 +220,7 @@ for i in 0 1; do
   s=$(allow 40)
   if (( s == 0 )); then over_budget "$name"; continue; fi
   # shellcheck disable=SC2086
-  if run_timed "$s" "${java[@]}" bench ${fam_runs[$i]} --backend all --iterations $((dry ? 3 : 20)) \
+  if run_timed "$s" "${java[@]}" bench ${fam_runs[$i]} --backend all --iterations $((dry ? 3 : 20)) --warmup-time 100 \
        > "$out/cli_bench_family_$i.txt" 2> "$logs/cli_bench_family_$i.err"; then
     record "$name" ok "see cli_bench_family_$i.txt"
   else

@@ -58,7 +58,7 @@ public final class BenchCommand implements Callable<Integer> {
     int iterations;
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "10", description = "warm-up runs per stage, at least (default ${DEFAULT-VALUE})")
     int warmup;
-    @Option(names = "--warmup-time", paramLabel = "MS", defaultValue = "200",
+    @Option(names = "--warmup-time", paramLabel = "MS", defaultValue = "1000",
             description = "warm-up milliseconds per stage, at least (default ${DEFAULT-VALUE}); every stage also warms "
                     + "up until the JIT has compiled nothing for 100 ms, and total_alloc until the garbage collector "
                     + "has run once, for at most 10 times as long")

@@ -40,9 +40,11 @@ final class BenchRunner {
      */
     static final int HEAP_CYCLE_FACTOR = 10;
     /**
-     * The warm-up also lasts until the JIT has compiled nothing for this long: with the default 200 ms, C2 was still
+     * The warm-up also lasts until the JIT has compiled nothing for this long: with 200 ms alone, C2 was still
      * compiling the jvm backend's pooled path when 8x100x91x10 on two threads was timed (a median of 320-1,170 us
-     * against 208 us in JMH).
+     * against 208 us in JMH). It is not enough on its own: a method's next tier waits for its call count, not for a
+     * quiet JIT, and with 200-500 ms native 8x100x91x10 on two threads still came out at 210-225 us in some JVMs
+     * (100-115 us in the others and in JMH); the 1,000 ms default of {@code --warmup-time} gave 99-111 us in all.
      */
     static final long JIT_QUIET_NS = 100_000_000L;
 

@@ -63,7 +63,7 @@ class BenchCommandTest {
     @Test
     void detrFamilySizesAreBenchmarkedAndReported() {
         CliRun.Result r = CliRun.run("bench", "--sizes", "2x12x5x3", "--layers", "3", "--groups", "4", "--focal",
-                "--backend", "all", "--iterations", "2", "--warmup", "0", "--json");
+                "--backend", "all", "--iterations", "2", "--warmup", "0", "--warmup-time", "0", "--json");
         assertEquals(0, r.exit(), r::toString);
         Object parsed = JsonTree.parse(r.out());
         List<Object> all = parsed instanceof List ? JsonTree.arr(parsed) : List.of(parsed);
@@ -152,7 +152,7 @@ class BenchCommandTest {
     void dumpCostsWritesTheTimedProblems(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("costs.bin");
         CliRun.Result r = CliRun.run("bench", "--sizes", "2x5x3x2,1x4x2x0", "--backend", "jvm", "--iterations", "1",
-                "--warmup", "0", "--dump-costs", f.toString());
+                "--warmup", "0", "--warmup-time", "0", "--dump-costs", f.toString());
         assertEquals(0, r.exit(), r::toString);
         ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
         byte[] magic = new byte[8];

@@ -110,7 +110,7 @@ class OutputFailureTest {
     void plotRefusesAMissingFolderAndANonRegularFile(@TempDir Path dir) throws Exception {
         Path missing = dir.resolve("no-such-folder").resolve("p.png");
         CliRun.Result r = CliRun.run("bench", "--sizes", "1x4x2x1", "--backend", "jvm", "--iterations", "1",
-                "--warmup", "0", "--plot", missing.toString());
+                "--warmup", "0", "--warmup-time", "0", "--plot", missing.toString());
         assertEquals(2, r.exit(), r.toString());
         assertTrue(r.err().startsWith("error: --plot"), r.toString());
         assertFalse(Files.exists(missing.getParent()), "the missing folder was created");
@@ -118,12 +118,12 @@ class OutputFailureTest {
         Path fifo = dir.resolve("fifo.png");
         Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
         if (mk.waitFor() == 0) {
-            r = CliRun.run("bench", "--sizes", "1x4x2x1", "--backend", "jvm", "--iterations", "1", "--warmup", "0",
+            r = CliRun.run("bench", "--sizes", "1x4x2x1", "--backend", "jvm", "--iterations", "1", "--warmup", "0", "--warmup-time", "0",
                     "--plot", fifo.toString());
             assertEquals(2, r.exit(), r.toString());
             assertTrue(Files.exists(fifo) && !Files.isRegularFile(fifo), "the FIFO was replaced");
         }
-        r = CliRun.run("bench", "--sizes", "1x4x2x1", "--backend", "jvm", "--iterations", "1", "--warmup", "0",
+        r = CliRun.run("bench", "--sizes", "1x4x2x1", "--backend", "jvm", "--iterations", "1", "--warmup", "0", "--warmup-time", "0",
                 "--plot", dir.toString());
         assertEquals(2, r.exit(), r.toString());
     }
@@ -133,7 +133,7 @@ class OutputFailureTest {
         Path png = dir.resolve("p.png");
         Files.writeString(png, "old");
         CliRun.Result r = CliRun.run("bench", "--sizes", "1x4x2x1", "--backend", "jvm", "--iterations", "1",
-                "--warmup", "0", "--plot", png.toString());
+                "--warmup", "0", "--warmup-time", "0", "--plot", png.toString());
         assertEquals(0, r.exit(), r.toString());
         byte[] head = Files.readAllBytes(png);
         assertTrue(head.length > 8 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G', "not a PNG");
