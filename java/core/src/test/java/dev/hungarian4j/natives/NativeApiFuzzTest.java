@@ -18,11 +18,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Jazzer fuzzing of the Java API in front of every native entry point (issue 10, "guards"): shapes, offsets, labels,
  * buffer positions and byte orders, pointer positions, non-finite and huge values, arrays changed after
- * construction. A native crash kills the JVM and fails the run; any exception other than
+ * construction, and aux decoder layers (the layered calls: arrays, and buffers of L stacked layers). A native crash kills the JVM and fails the run; any exception other than
  * {@link HungarianException} (whose subclasses {@code InvalidInputException} is not: it is an
  * {@link IllegalArgumentException}) or {@link dev.hungarian4j.InvalidInputException} fails the test. Without
  * {@code JAZZER_FUZZ} the seeds in the test resources run as regression tests.
@@ -85,9 +87,22 @@ class NativeApiFuzzTest {
         for (int i = 0; i < boxes.length; i++) {
             boxes[i] = d.consumeRegularFloat(0f, 1f);
         }
+        // aux decoder layers (CONTRACT.md section 3): L - 1 more layers of the same shape, one native call for all
+        int layers = d.consumeInt(1, 3);
+        float[][] auxLogits = new float[layers - 1][];
+        float[][] auxBoxes = new float[layers - 1][];
+        List<Predictions> aux = new ArrayList<>();
         Batch batch;
         try {
-            batch = new Batch(new Predictions(b, q, c, logits, boxes), new Targets(offsets, labels, tboxes));
+            for (int l = 0; l < layers - 1; l++) {
+                auxLogits[l] = floats(d, b * q * c);
+                auxBoxes[l] = new float[b * q * 4];
+                for (int i = 0; i < auxBoxes[l].length; i++) {
+                    auxBoxes[l][i] = d.consumeRegularFloat(0f, 1f);
+                }
+                aux.add(new Predictions(b, q, c, auxLogits[l], auxBoxes[l]));
+            }
+            batch = new Batch(new Predictions(b, q, c, logits, boxes), new Targets(offsets, labels, tboxes), aux);
         } catch (RuntimeException e) {
             if (!expected(e)) {
                 throw e;
@@ -97,11 +112,21 @@ class NativeApiFuzzTest {
         // then break things behind the API's back
         int edits = d.consumeInt(0, 3);
         for (int k = 0; k < edits; k++) {
-            switch (d.consumeInt(0, 4)) {
+            switch (d.consumeInt(0, 5)) {
                 case 0 -> offsets[d.consumeInt(0, b)] = size(d);
                 case 1 -> { if (t > 0) labels[d.consumeInt(0, t - 1)] = d.consumeInt(); }
                 case 2 -> { if (t > 0) tboxes[d.consumeInt(0, 4 * t - 1)] = value(d); }
                 case 3 -> boxes[d.consumeInt(0, boxes.length - 1)] = value(d);
+                case 4 -> {
+                    if (layers > 1) {
+                        int l = d.consumeInt(0, layers - 2);
+                        if (d.consumeBoolean()) {
+                            auxLogits[l][d.consumeInt(0, auxLogits[l].length - 1)] = value(d);
+                        } else {
+                            auxBoxes[l][d.consumeInt(0, auxBoxes[l].length - 1)] = value(d);
+                        }
+                    }
+                }
                 default -> logits[d.consumeInt(0, logits.length - 1)] = value(d);
             }
         }
@@ -109,9 +134,18 @@ class NativeApiFuzzTest {
         MatcherKind matcher = d.consumeBoolean() ? MatcherKind.EXACT : MatcherKind.AUCTION;
         try {
             HungarianLoss loss = HungarianLoss.create(HungarianConfig.DEFAULTS, kind, matcher);
-            switch (d.consumeInt(0, 2)) {
+            switch (d.consumeInt(0, 3)) {
                 case 0 -> loss.compute(batch, d.consumeBoolean());
                 case 1 -> loss.match(batch);
+                case 2 -> { // every layer's gradients into caller-owned arrays, some of them too short or missing
+                    float[][] gl = new float[layers][];
+                    float[][] gb = new float[layers][];
+                    for (int l = 0; l < layers; l++) {
+                        gl[l] = d.consumeInt(0, 7) == 0 ? null : new float[Math.max(0, b * q * c - d.consumeInt(0, 1))];
+                        gb[l] = new float[b * q * 4];
+                    }
+                    loss.computeInto(batch, gl, gb);
+                }
                 default -> loss.costs(batch);
             }
         } catch (RuntimeException e) {
@@ -175,7 +209,11 @@ class NativeApiFuzzTest {
             if (d.consumeBoolean()) {
                 out.gradients(gl, gb);
             }
-            loss.forward(in, out);
+            if (d.consumeBoolean()) {
+                loss.forward(in, out);
+            } else { // L layers stacked in the same regions: L times the reads and writes, all bounded
+                new NativeLayeredBufferLoss(HungarianConfig.DEFAULTS).forward(d.consumeInt(-1, 4), in, out);
+            }
         } catch (RuntimeException e) {
             if (!expected(e)) {
                 throw e;
