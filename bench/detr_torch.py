@@ -6,7 +6,7 @@ Written after the logic of DETR's models/matcher.py, models/detr.py and util/box
   match: scipy.optimize.linear_sum_assignment on each image's Q x M_b slice of C (as DETR does);
   loss:  weighted cross-entropy with eos_coef on the no-object class, L1 and 1 - diag(GIoU) over the matched
          pairs divided by num_boxes, then backward() gives the gradients (autograd, matching held fixed).
-Weights default to CONTRACT.md's (DETR's) defaults. Importing this module needs torch and scipy.
+Weights default to contract.md's (DETR's) defaults. Importing this module needs torch and scipy.
 Used by bench/torch_detr_pipeline.py (timing) and bench/torch_parity.py (agreement with bin/hungarian4j).
 """
 import torch

@@ -2,7 +2,7 @@
 """Checks `bin/hungarian4j loss --grad` against DETR's PyTorch pipeline (bench/detr_torch.py) on the same batch.
 
 For each size BxQxKxM it makes a seeded DETR-like float32 batch, sends it to `bin/hungarian4j loss --grad`
-(CONTRACT.md input JSON on stdin) and recomputes everything in float64 with DETR's code path: the cross-image
+(contract.md input JSON on stdin) and recomputes everything in float64 with DETR's code path: the cross-image
 cost matrix, scipy's linear_sum_assignment per image, the criterion and autograd's backward. Reported per size:
   same_match    images whose matching is identical to scipy's (ties aside, all of them);
   cost_gap      max over images of (our matching's float64 cost - scipy's optimum) / (1 + |optimum|): 0 for an

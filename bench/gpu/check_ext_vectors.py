@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks `hungarian4j loss --grad` outputs of the CONTRACT.md section 3 vectors (testdata/vectors/ext_*)
+"""Checks `hungarian4j loss --grad` outputs of the contract.md section 3 vectors (testdata/vectors/ext_*)
 against their NAME.expected.json with the tolerances of the vectors' README, layer by layer (the top level and
 every aux layer). Plain Python (no numpy, no scipy), so the GPU kit runs it anywhere.
 

@@ -163,7 +163,7 @@ for matcher in default auction exact; do
   fi
 done
 
-# 4b. the CONTRACT.md section 3 vectors (aux layers, query groups, num_boxes, focal) through the CLI, each matcher,
+# 4b. the contract.md section 3 vectors (aux layers, query groups, num_boxes, focal) through the CLI, each matcher,
 # checked against their expected files (plain python: no scipy needed)
 for matcher in default exact; do
   name="ext vectors --backend $backend ($matcher)"
@@ -211,7 +211,7 @@ else
   record "bench --backend all" FAIL "rc $? (see logs/cli_bench.err)"
 fi
 
-# 6b. the DETR family in one call per backend (CONTRACT.md section 3): DETR's 6 decoder layers, and Group-DETR's
+# 6b. the DETR family in one call per backend (contract.md section 3): DETR's 6 decoder layers, and Group-DETR's
 # 6 layers x 11 groups of 300 queries with the focal loss
 fam_runs=("--sizes 8x100x91x10,64x100x91x20 --layers 6" "--sizes 8x3300x91x20 --layers 6 --groups 11 --focal")
 (( dry )) && fam_runs=("--sizes 8x100x91x10 --layers 6" "--sizes 2x660x91x20 --layers 6 --groups 11 --focal")

@@ -9,7 +9,7 @@
 // Run:   java/core/target/cmake/bin/h4j_cpu_bench [--sizes 8x100x91x10,...] [--iterations N] [--warmup N] [--threads N]
 //                       [--stage cost|match|loss|total|all] [--log-prob]
 //                       [--layers L [--groups G] [--focal]]
-// With --layers (CONTRACT.md section 3) it times instead, interleaved call by call so that both
+// With --layers (contract.md section 3) it times instead, interleaved call by call so that both
 // see the same machine: the one-layer call (h4j_cpu_forward of layer 0) against one
 // h4j_cpu_forward_layers call of all L layers (contiguous) and one h4j_cpu_forward_layers_v call
 // (one pointer per layer), and prints each L-layer median over L times the one-layer median.

@@ -2,7 +2,7 @@
 //
 // One launch covers all ragged blocks (of L decoder layers in the pipeline: layer l's blocks at
 // l*Q*T, item_layout.h): one warp per prediction row (b, q). The warp reduces the
-// row's logits to (max, sum exp) with shuffles (not with the focal class cost of CONTRACT.md
+// row's logits to (max, sum exp) with shuffles (not with the focal class cost of contract.md
 // section 3, which needs only the label's sigmoid logit), then its lanes stride over the targets
 // and write C[q, j] = cost_class * class_cost + cost_bbox * L1 + cost_giou * (-GIoU) at
 // cost[Q*offsets[b] + q*M_b + j]. No host sync, no workspace. In the device-resident pipeline

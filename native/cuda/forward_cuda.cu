@@ -1,6 +1,6 @@
 // hungarian4j — the device-resident whole pipeline: checks -> costs -> auction -> loss, all
 // enqueued on the caller's stream, no host synchronisation; L decoder layers and G query groups
-// (CONTRACT.md section 3) in the same launches: every (layer, image, group) is one problem of
+// (contract.md section 3) in the same launches: every (layer, image, group) is one problem of
 // the batched matcher (item_layout.h), every layer's rows one range of the loss kernel.
 //
 //   memset(control block) -> loss_prepare_kernel (forward mode: offsets, labels, M_b <= max_m,

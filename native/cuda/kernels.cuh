@@ -35,7 +35,7 @@ __device__ __forceinline__ void warp_softmax_stats(const float* L, int C, int la
 
 struct CostParams {
     int B, Q, C;
-    int L = 1;                 // decoder layers, contiguous (CONTRACT.md section 3; item_layout.h)
+    int L = 1;                 // decoder layers, contiguous (contract.md section 3; item_layout.h)
     int G = 1;                 // query groups (pipeline only: the item offsets it publishes)
     const float* logits;
     const float* boxes;
@@ -44,7 +44,7 @@ struct CostParams {
     const float* tboxes;
     float w_class, w_bbox, w_giou;
     int log_prob;
-    int focal;                 // CONTRACT.md section 3: focal class cost on sigmoid logits (C = K)
+    int focal;                 // contract.md section 3: focal class cost on sigmoid logits (C = K)
     float focal_alpha, focal_gamma;
     float* out;
     // pipeline only (NULL for the public cost API):

@@ -8,7 +8,7 @@
 //  2. loss_rows_kernel: one warp per prediction row, L decoder layers in one launch (each
 //     block serves one layer, grid-strided over its rows; at most kLossMaxBlocks blocks in
 //     all). Log-softmax CE with max subtraction and its gradient, or the sigmoid focal loss of
-//     every logit (CONTRACT.md section 3), L1 and GIoU with their box gradients for matched
+//     every logit (contract.md section 3), L1 and GIoU with their box gradients for matched
 //     rows (loss_float.h / hd_math.h, float), partial sums in double per block; the last block
 //     to finish (threadfence + ticket) reduces each layer's partials in a fixed order
 //     (deterministic) and writes terms[L*5]. Query groups change only the normaliser here

@@ -1,4 +1,4 @@
-// hungarian4j — the sigmoid focal loss of CONTRACT.md section 3 (Deformable DETR, DINO, RT-DETR)
+// hungarian4j — the sigmoid focal loss of contract.md section 3 (Deformable DETR, DINO, RT-DETR)
 // for a fixed matching, per item (image or query group): every logit of every row is a binary
 // classification (1 for the matched target's label, 0 elsewhere; no no-object class), summed;
 // box terms as in image_loss. Per-element math in double from hd_math.h's log-sigmoid forms.

@@ -55,7 +55,7 @@ struct Config {
     double loss_giou = 2.0;
     double eos_coef = 0.1;
     bool reduction_sum = false;
-    // CONTRACT.md section 3
+    // contract.md section 3
     int groups = 1;            // query groups G
     double num_boxes = 0;      // external normalizer; 0 = max(1, sum_b M_b)
     bool focal = false;        // sigmoid focal class cost and loss
@@ -63,7 +63,7 @@ struct Config {
     double focal_gamma = 2.0;
 };
 
-/// Parses and validates cfg (NULL = defaults) with CONTRACT.md section 3's slots.
+/// Parses and validates cfg (NULL = defaults) with contract.md section 3's slots.
 int parse_config_ext(const double* cfg, Config* out);
 
 /// B >= 1, Q >= 1, B*Q < 2^31 (the functions without logits: the matchers).

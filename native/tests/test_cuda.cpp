@@ -8,7 +8,7 @@
 //  - forward (host and device API) vs h4j_cpu_forward: optimal matching cost, loss of the
 //    returned matching, determinism (bit-identical reruns);
 //  - the device-side checks: broken max_m promise, bad label, bad assignment -> NaN terms;
-//  - CONTRACT.md section 3 (h4j_cuda_forward_layers[_host], h4j_cuda_loss_host): L = 6 layers
+//  - contract.md section 3 (h4j_cuda_forward_layers[_host], h4j_cuda_loss_host): L = 6 layers
 //    x G query groups x focal / ce, num_boxes, in one call, against h4j_cpu_forward_layers'
 //    optimal costs and h4j_cpu_loss of every layer on the GPU's matching; device API bit for bit;
 //  - batches with B up to 64, Q up to 900, K 91, M 0..100 and the degenerate cases (M = 0,

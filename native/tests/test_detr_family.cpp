@@ -1,4 +1,4 @@
-// hungarian4j — CONTRACT.md section 3 through the C API: the focal math against central
+// hungarian4j — contract.md section 3 through the C API: the focal math against central
 // differences (finite at |logit| up to 100), one call for L layers x G query groups equal to L*G
 // separate section-1 calls, the loss of groups / num_boxes / focal against finite differences,
 // and the layered call's argument checks; the CUDA pipeline's item layout (item_layout.h) gives

@@ -100,7 +100,7 @@ TEST(float_twin_zero_weight_sum_gives_zero_ce) {
     for (float g : gl) CHECK(g == 0.0f);
 }
 
-// CONTRACT.md section 3 through the kernel's arithmetic: L layers in one reduction each, query
+// contract.md section 3 through the kernel's arithmetic: L layers in one reduction each, query
 // groups (normaliser x G), an external num_boxes and the focal loss (also at |logit| up to ~80),
 // against h4j_cpu_forward_layers (double) on its own matching, and one layer against h4j_cpu_loss.
 TEST(float_twin_section3_matches_cpu_forward_layers) {

@@ -2,7 +2,7 @@
 //
 // Everything here is a header-only inline function, callable from host code and (when compiled
 // by nvcc) from device code, templated on the compute type T (float on the GPU, double on the
-// CPU and in the finite-difference tests). Conventions are those of CONTRACT.md section 1:
+// CPU and in the finite-difference tests). Conventions are those of contract.md section 1:
 //   boxes are (cx, cy, w, h); GIoU is computed on corners (x0, y0, x1, y1) with
 //   iou = inter / max(union, 1e-12), giou = iou - (encl - union) / max(encl, 1e-12);
 //   softmax / log-softmax subtract the row maximum.
@@ -21,7 +21,7 @@
 namespace h4j {
 namespace hd {
 
-/// The floor of CONTRACT.md applied to union and enclosing area.
+/// The floor of contract.md applied to union and enclosing area.
 template <typename T>
 H4J_HD T giou_eps() { return T(1e-12); }
 
@@ -259,13 +259,13 @@ H4J_HD T ce_grad(const In* logits, int n, int t, T scale, Out* g) {
     return m + t_log(s) - T(logits[t]);
 }
 
-/// The matching cost of CONTRACT.md: cost_class * class_cost + cost_bbox * L1 + cost_giou * (-GIoU).
+/// The matching cost of contract.md: cost_class * class_cost + cost_bbox * L1 + cost_giou * (-GIoU).
 template <typename T, typename InP, typename InT>
 H4J_HD T pair_cost(T class_c, const InP* p, const InT* t, T w_class, T w_bbox, T w_giou) {
     return w_class * class_c + w_bbox * l1<T>(p, t) + w_giou * (-giou<T>(p, t));
 }
 
-// ---- sigmoid focal loss (CONTRACT.md section 3: Deformable DETR, DINO, RT-DETR) ----------------
+// ---- sigmoid focal loss (contract.md section 3: Deformable DETR, DINO, RT-DETR) ----------------
 // Every form below is written with log-sigmoid / softplus so that no log(0) or exp overflow occurs:
 // for |x| up to 80 (and beyond) every value and derivative is finite in float and double.
 

@@ -1,7 +1,7 @@
 /*
  * hungarian4j — C API of the native library (C++ CPU backend, optional CUDA backend).
  *
- * The DETR Hungarian matching and SetCriterion loss of CONTRACT.md section 1, and the DETR-family
+ * The DETR Hungarian matching and SetCriterion loss of contract.md section 1, and the DETR-family
  * extensions of section 3 (aux decoder layers, query groups, external normalizer, focal loss) on
  * the CPU and the CUDA backends.
  *
@@ -22,7 +22,7 @@
  *   Assignment: int32[B*Q], assign[b*Q + q] = local target j in [0, M_b) or -1.
  *
  * Config: `const double* cfg` of H4J_CFG_LEN entries (indices below); cfg == NULL means the
- * defaults of CONTRACT.md. Reserved entries must be 0 (or their documented neutral value).
+ * defaults of contract.md. Reserved entries must be 0 (or their documented neutral value).
  */
 #ifndef HUNGARIAN4J_H
 #define HUNGARIAN4J_H
@@ -58,7 +58,7 @@ enum h4j_cfg_index {
     H4J_CFG_LOSS_GIOU = 6,   /* loss_giou_weight, default 2 */
     H4J_CFG_EOS_COEF = 7,    /* default 0.1 */
     H4J_CFG_REDUCTION = 8,   /* H4J_REDUCTION_DETR (default) or H4J_REDUCTION_SUM */
-    /* CONTRACT.md section 3 (every function that takes predictions: CPU and CUDA; the matchers
+    /* contract.md section 3 (every function that takes predictions: CPU and CUDA; the matchers
        take cost blocks and need none of them). A zero-filled slot keeps section 1's meaning, so
        callers of version 0.2.0 are unaffected. */
     H4J_CFG_GROUPS = 9,       /* query groups G: an integer >= 1 dividing Q; 0 also means 1 */
@@ -117,7 +117,7 @@ int h4j_cpu_cost_blocks(int B, int Q, int C, const float* logits, const float* b
 int h4j_cpu_match_exact(int B, int Q, const int* offsets, const float* costs, int* assign_out,
                         double* matching_cost_out);
 
-/** DETR SetCriterion loss for a fixed assignment (CONTRACT.md section 1; section 3's groups,
+/** DETR SetCriterion loss for a fixed assignment (contract.md section 1; section 3's groups,
  *  num_boxes and focal loss from cfg). terms_out[5] = {ce, bbox, giou, total, num_boxes}.
  *  grad_logits[B*Q*C] and grad_boxes[B*Q*4] receive d total / d input; both may be NULL (no
  *  gradients), or both non-NULL. assign must be a matching: entries in [-1, M_b), no target twice
@@ -133,7 +133,7 @@ int h4j_cpu_forward(int B, int Q, int C, const float* logits, const float* boxes
                     const double* cfg, int* assign_out, double* matching_cost_out,
                     double* terms_out, float* grad_logits, float* grad_boxes);
 
-/** The whole pipeline for L decoder layers in one call (CONTRACT.md section 3): every
+/** The whole pipeline for L decoder layers in one call (contract.md section 3): every
  *  (layer, image, query group) is its own assignment problem, all of them dispatched on the pool
  *  at once. Layers are contiguous: logits[L*B*Q*C], boxes[L*B*Q*4] (layer 0 first; a stacked
  *  decoder output can be passed in place); all layers share the targets and cfg (groups, num_boxes,

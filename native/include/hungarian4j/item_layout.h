@@ -1,4 +1,4 @@
-// hungarian4j — how CONTRACT.md section 3's decoder layers and query groups become independent
+// hungarian4j — how contract.md section 3's decoder layers and query groups become independent
 // assignment problems ("items") of one batched launch, written once as __host__ __device__
 // functions: the CUDA cost, matcher and loss kernels index with them, and the CPU tests
 // (test_detr_family) check them against h4j_cpu_forward_layers, which lays items out the same way.

@@ -46,7 +46,7 @@ H4J_HD LossCfg loss_cfg(const double* cfg) {
     return c;
 }
 
-/// Normalizers of CONTRACT.md sections 1 and 3 and the gradient scales d total / d (per-row term).
+/// Normalizers of contract.md sections 1 and 3 and the gradient scales d total / d (per-row term).
 struct Norm {
     double weight_sum;  // sum over rows of w(t) (cross-entropy)
     double num_boxes;   // (cfg num_boxes or max(1, sum_b M_b)) * G

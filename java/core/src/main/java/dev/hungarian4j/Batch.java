@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * What one loss call works on: a batch's predictions and its targets, checked against each other
- * (same B, labels in {@code [0, K)}), and optionally the auxiliary decoder layers of CONTRACT.md §3
+ * (same B, labels in {@code [0, K)}), and optionally the auxiliary decoder layers of contract.md §3
  * ({@code aux_outputs}): earlier layers' predictions of the same shape, each matched and lost on its own against
  * the same targets, in the same call.
  */

@@ -1,13 +1,13 @@
 package dev.hungarian4j;
 
-/** The class term of the matching cost (CONTRACT.md §1). */
+/** The class term of the matching cost (contract.md §1). */
 public enum ClassCost {
     /** {@code -softmax(logits)[label]}: DETR's default. */
     PROB("prob"),
     /** {@code -log_softmax(logits)[label]}. */
     LOG_PROB("log_prob"),
     /**
-     * The focal class cost of CONTRACT.md §3 on sigmoid logits, {@code p = sigmoid(logit[label])}:
+     * The focal class cost of contract.md §3 on sigmoid logits, {@code p = sigmoid(logit[label])}:
      * {@code α(1−p)^γ(−log p) − (1−α)p^γ(−log(1−p))}; with, and only with, {@link LossClass#FOCAL}.
      */
     FOCAL("focal");

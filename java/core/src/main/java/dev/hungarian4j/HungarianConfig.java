@@ -3,16 +3,16 @@ package dev.hungarian4j;
 import java.util.Objects;
 
 /**
- * Immutable matching-cost and loss configuration (CONTRACT.md §1), with DETR's defaults:
+ * Immutable matching-cost and loss configuration (contract.md §1), with DETR's defaults:
  * {@code cost_class 1, cost_bbox 5, cost_giou 2, class_cost prob, loss_ce_weight 1, loss_bbox_weight 5,
- * loss_giou_weight 2, eos_coef 0.1, reduction detr}, and the DETR-family extensions of CONTRACT.md §3:
+ * loss_giou_weight 2, eos_coef 0.1, reduction detr}, and the DETR-family extensions of contract.md §3:
  * {@code groups} (query groups, default 1), {@code num_boxes} (an external normalizer, default none: the batch's
  * {@code max(1, Σ M_b)}), {@code loss_class} ({@code ce} or {@code focal}) with {@code focal_alpha} (0.25) and
  * {@code focal_gamma} (2). Build one with {@link #builder()}; every setter validates its argument and names it
  * when it is not valid.
  */
 public final class HungarianConfig {
-    /** The defaults of CONTRACT.md §1. */
+    /** The defaults of contract.md §1. */
     public static final HungarianConfig DEFAULTS = builder().build();
 
     private final double costClass;
@@ -219,7 +219,7 @@ public final class HungarianConfig {
     }
 
     /**
-     * Whether any CONTRACT.md §3 option differs from section 1's meaning (groups, an external normalizer, focal).
+     * Whether any contract.md §3 option differs from section 1's meaning (groups, an external normalizer, focal).
      *
      * @return true when {@code groups > 1}, {@code num_boxes} is set or the loss class is focal
      */
@@ -228,7 +228,7 @@ public final class HungarianConfig {
     }
 
     /**
-     * The normalizer of the loss terms for a batch, as CONTRACT.md §3 defines it (and reported as
+     * The normalizer of the loss terms for a batch, as contract.md §3 defines it (and reported as
      * {@code num_boxes} in both reductions): {@code (num_boxes or max(1, Σ_b M_b)) · groups}.
      *
      * @param batch the batch, not null

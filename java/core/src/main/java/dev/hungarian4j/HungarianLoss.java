@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * The DETR Hungarian loss: matching costs, an optimal matching per image, the loss and its gradients.
- * Thread-safe: one instance can serve many threads. CONTRACT.md §3: a {@link Batch} with aux layers is matched and
+ * Thread-safe: one instance can serve many threads. contract.md §3: a {@link Batch} with aux layers is matched and
  * lost layer by layer in one call; query groups, an external normalizer and the focal loss come from the
  * {@link HungarianConfig}. A null batch or matching, one array passed as two gradient outputs, or a matching of
  * another shape is an {@link InvalidInputException} naming the argument.

@@ -1,7 +1,7 @@
 package dev.hungarian4j;
 
 /**
- * One auxiliary decoder layer's part of a {@link LossResult} (CONTRACT.md §3, {@code aux_outputs}): its own optimal
+ * One auxiliary decoder layer's part of a {@link LossResult} (contract.md §3, {@code aux_outputs}): its own optimal
  * matching, loss terms and, when asked for, the gradients of {@code total_all_layers} with respect to that layer's
  * predictions (which are those of the layer's own total).
  *

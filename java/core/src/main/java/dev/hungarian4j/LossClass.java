@@ -1,6 +1,6 @@
 package dev.hungarian4j;
 
-/** The classification loss (CONTRACT.md §1 and §3): softmax cross-entropy with a no-object class, or sigmoid focal. */
+/** The classification loss (contract.md §1 and §3): softmax cross-entropy with a no-object class, or sigmoid focal. */
 public enum LossClass {
     /** DETR's weighted softmax cross-entropy: {@code K+1} logits per query, the last is no-object. */
     CE("ce"),

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Everything one loss call returns: the matching, the loss terms, the normalizer and, when asked for, the
  * gradients of {@code total} with respect to the predictions (matching held fixed); with auxiliary decoder layers
- * (CONTRACT.md §3) also each aux layer's {@link LayerResult} and {@code total_all_layers}.
+ * (contract.md §3) also each aux layer's {@link LayerResult} and {@code total_all_layers}.
  */
 public final class LossResult {
     private final BackendKind backend;

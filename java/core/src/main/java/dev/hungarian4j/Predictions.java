@@ -4,7 +4,7 @@ package dev.hungarian4j;
  * One decoder layer's predictions for a batch, as flat row-major float32 arrays (the layout every backend
  * shares): {@code logits[B*Q*(K+1)]} with the no-object class last, {@code boxes[B*Q*4]} as
  * {@code (cx, cy, w, h)}. The arrays are referenced, not copied: do not change them during a call. With the focal
- * loss ({@link LossClass#FOCAL}, CONTRACT.md §3) the logits are {@code K} sigmoid logits per query, without the
+ * loss ({@link LossClass#FOCAL}, contract.md §3) the logits are {@code K} sigmoid logits per query, without the
  * no-object class: build those with {@link #Predictions(int, int, int, float[], float[], LossClass)}.
  */
 public final class Predictions {

@@ -3,7 +3,7 @@ package dev.hungarian4j;
 import java.util.List;
 
 /**
- * Query groups (Group-DETR, CONTRACT.md §3) as more problems of the same batch: B images of Q queries in G groups
+ * Query groups (Group-DETR, contract.md §3) as more problems of the same batch: B images of Q queries in G groups
  * are B·G images of Q/G queries whose targets are repeated per group. The flat layout of the logits, boxes,
  * assignment and cost blocks is then exactly the same (group {@code g} of image {@code b} is image
  * {@code b·G + g}, its cost block the rows {@code [g·Q/G, (g+1)·Q/G)} of image {@code b}'s block), so every matcher

@@ -1,6 +1,6 @@
 package dev.hungarian4j;
 
-/** How the loss terms are normalized (CONTRACT.md §1). */
+/** How the loss terms are normalized (contract.md §1). */
 public enum Reduction {
     /** DETR's SetCriterion: CE by the summed class weights, L1 and GIoU by {@code num_boxes}. */
     DETR("detr"),

@@ -78,7 +78,7 @@ public final class SyntheticBatch {
     }
 
     /**
-     * A DETR-family batch (CONTRACT.md §3): {@link #generate(long, int, int, int[])}'s top layer plus
+     * A DETR-family batch (contract.md §3): {@link #generate(long, int, int, int[])}'s top layer plus
      * {@code layers - 1} aux layers that are perturbed copies of it (as decoder layers refine each other), with
      * sigmoid logits ({@code K} per query, centred below 0 as focal heads are) when {@code lossClass} is focal.
      *

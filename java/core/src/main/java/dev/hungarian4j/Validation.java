@@ -1,6 +1,6 @@
 package dev.hungarian4j;
 
-/** Shared input checks whose messages name the field and indices, as CONTRACT.md's bad-input rules ask. */
+/** Shared input checks whose messages name the field and indices, as contract.md's bad-input rules ask. */
 final class Validation {
     private static final String[] COORD = {"cx", "cy", "width", "height"};
 

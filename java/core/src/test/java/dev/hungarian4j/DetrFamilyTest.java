@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * CONTRACT.md §3 through the Java API on jvm and native: one call for L = 6 layers and G = 3 query groups equals
+ * contract.md §3 through the Java API on jvm and native: one call for L = 6 layers and G = 3 query groups equals
  * 18 separate section-1 calls (one per layer and group), both loss classes; the gradients of groups, an external
  * normalizer and the focal loss against central differences of the double total; caller-owned gradient arrays for
  * every layer; the backends agree.

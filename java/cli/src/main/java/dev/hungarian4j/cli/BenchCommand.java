@@ -18,8 +18,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code hungarian4j bench}: times the pipeline stages (cost, match, loss, total) on seeded DETR-like batches,
  * for one size ({@code --batch --queries --classes --targets}) or several ({@code --sizes 8x100x91x10,...}),
- * optionally as a DETR-family batch ({@code --layers L --groups G --focal}, CONTRACT.md section 3),
- * on one backend or on every usable one ({@code --backend all}). {@code --json} prints CONTRACT.md's bench JSON
+ * optionally as a DETR-family batch ({@code --layers L --groups G --focal}, contract.md section 3),
+ * on one backend or on every usable one ({@code --backend all}). {@code --json} prints contract.md's bench JSON
  * (an array when there are several results, each with the thread count, JDK and CPU it ran on, and a fifth stage
  * {@code total_alloc}); otherwise a table. Every stage runs in steady state ({@link BenchRunner}). With several runs, a progress line per run goes
  * to standard error. {@code --plot FILE.png} also draws the medians against size ({@link BenchPlot});
@@ -69,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
     Integer threads;
     @Option(names = "--seed", paramLabel = "SEED", defaultValue = "1", description = "seed of the generated batches (default ${DEFAULT-VALUE})")
     long seed;
-    @Option(names = "--json", description = "print CONTRACT.md's bench JSON instead of a table")
+    @Option(names = "--json", description = "print contract.md's bench JSON instead of a table")
     boolean json;
     @Option(names = "--plot", paramLabel = "FILE.png",
             description = "also draw the median times (log scale) against size, one line per backend and a panel "

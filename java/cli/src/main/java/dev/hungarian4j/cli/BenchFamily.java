@@ -3,7 +3,7 @@ package dev.hungarian4j.cli;
 import dev.hungarian4j.InvalidInputException;
 
 /**
- * The DETR-family options of a benchmark (CONTRACT.md §3): L decoder layers (the top one and L-1 aux layers), G
+ * The DETR-family options of a benchmark (contract.md §3): L decoder layers (the top one and L-1 aux layers), G
  * query groups, and the focal loss instead of softmax cross-entropy.
  *
  * @param layers L &gt;= 1

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Prints benchmark results: as CONTRACT.md's bench JSON ({@code {"backend", "batch", "queries", "classes",
+ * Prints benchmark results: as contract.md's bench JSON ({@code {"backend", "batch", "queries", "classes",
  * "targets", "matcher", "threads", "jdk", "cpu", "median_us": {cost, match, loss, total, total_alloc},
  * "p90_us": {...}}}, plus {@code layer_calls} in both for a batch of several decoder layers; one object for one
  * result, an array of them for several), or as a human-readable table.
@@ -51,7 +51,7 @@ final class BenchReport {
         g.writeNumberField("queries", r.size().queries());
         g.writeNumberField("classes", r.size().classes());
         g.writeNumberField("targets", r.size().targets());
-        if (!r.family().isPlain()) { // CONTRACT.md section 3 sizes
+        if (!r.family().isPlain()) { // contract.md section 3 sizes
             g.writeNumberField("layers", r.family().layers());
             g.writeNumberField("groups", r.family().groups());
             g.writeStringField("loss_class", r.family().focal() ? "focal" : "ce");

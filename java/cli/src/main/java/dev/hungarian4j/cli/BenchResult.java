@@ -8,7 +8,7 @@ package dev.hungarian4j.cli;
  * @param backend  the backend's CLI name
  * @param matcher  the matcher's CLI name
  * @param size     the problem size
- * @param family   layers, query groups and loss class of the timed batch (CONTRACT.md section 3)
+ * @param family   layers, query groups and loss class of the timed batch (contract.md section 3)
  * @param medianUs medians of the stages
  * @param p90Us    90th percentiles of the stages
  */

@@ -18,7 +18,7 @@ import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 /**
- * Times the pipeline stages of one backend on one generated batch (CONTRACT.md "Bench output") in steady state by
+ * Times the pipeline stages of one backend on one generated batch (contract.md "Bench output") in steady state by
  * construction: every stage writes into arrays allocated once before timing, so a timed call never lands on heap
  * pages touched for the first time. {@code cost} fills all cost blocks ({@link ComputeBackend#costBlocks}) into a
  * reused array; {@code match} is the matching alone on those blocks; {@code loss} the loss and gradients given that
@@ -27,11 +27,12 @@ import java.util.Arrays;
  * with gradients), which a training loop that keeps its arrays does not pay. Each stage is warmed up for at least
  * the given number of runs and the given time, and until the JIT has been quiet for {@link #JIT_QUIET_NS};
  * {@code total_alloc} also until the garbage collector has run once since its warm-up began (the heap has cycled,
- * so its pages are no longer fresh); those waits last at most {@link #HEAP_CYCLE_FACTOR} times the warm-up time. With L decoder layers (CONTRACT.md section 3,
- * {@code --layers}) {@code cost}, {@code match} and {@code loss} run once per layer (query groups reach the matcher
- * as more images) and {@code total} / {@code total_alloc} are still one call, which on the native backend puts every
- * (layer, image, group) problem into one native call; {@code layer_calls} is its baseline, the same L layers as L
- * one-layer {@code computeInto} calls, each on its own layer's arrays (the same working set as the batched call).
+ * so its pages are no longer fresh); those waits last at most {@link #HEAP_CYCLE_FACTOR} times the warm-up time.
+ * With L decoder layers (contract.md section 3, {@code --layers}) {@code cost}, {@code match} and {@code loss} run
+ * once per layer (query groups reach the matcher as more images) and {@code total} / {@code total_alloc} are still
+ * one call, which on the native backend puts every (layer, image, group) problem into one native call;
+ * {@code layer_calls} is its baseline, the same L layers as L one-layer {@code computeInto} calls, each on its own
+ * layer's arrays (the same working set as the batched call).
  */
 final class BenchRunner {
     /**

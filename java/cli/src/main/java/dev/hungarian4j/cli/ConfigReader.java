@@ -8,9 +8,9 @@ import dev.hungarian4j.LossClass;
 import dev.hungarian4j.Reduction;
 
 /**
- * Reads the optional {@code config} object into a {@link HungarianConfig}. Every key is optional (CONTRACT.md
+ * Reads the optional {@code config} object into a {@link HungarianConfig}. Every key is optional (contract.md
  * defaults); unknown keys are errors; weights must be finite float32 numbers {@code >= 0} (checked by
- * {@link HungarianConfig.Builder}, which names the key). CONTRACT.md section 3: {@code groups} a JSON integer
+ * {@link HungarianConfig.Builder}, which names the key). contract.md section 3: {@code groups} a JSON integer
  * {@code >= 1}, {@code num_boxes} finite {@code > 0}, {@code loss_class} {@code "ce"} or {@code "focal"},
  * {@code focal_alpha} in {@code [0, 1]}, {@code focal_gamma} {@code >= 0} (validated whenever present), and the
  * class cost {@code "focal"} with, and only with, the focal loss (its default then).

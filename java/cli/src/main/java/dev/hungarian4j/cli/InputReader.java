@@ -13,14 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads the input JSON of CONTRACT.md section 2 with Jackson's streaming parser into flat primitive arrays and
+ * Reads the input JSON of contract.md section 2 with Jackson's streaming parser into flat primitive arrays and
  * builds a {@link Batch} and {@link HungarianConfig}. No tree model is built, so a batch of tens of megabytes
  * parses in the default heap. Every rule of the contract's "Bad input" section is enforced; each violation is an
  * {@link InvalidInputException} naming the field and its indices.
  *
  * <p>Top-level keys: {@code pred_logits} (B x Q x (K+1), or B x Q x K with the focal loss), {@code pred_boxes}
  * (B x Q x 4), {@code targets} (B objects), the optional {@code config} and the optional {@code aux_outputs}
- * (CONTRACT.md section 3: a list of {@code {"pred_logits", "pred_boxes"}} objects shaped like the top level). Any
+ * (contract.md section 3: a list of {@code {"pred_logits", "pred_boxes"}} objects shaped like the top level). Any
  * other key is an error, as is a duplicate key anywhere, data after the object, or truncated input.
  */
 public final class InputReader {

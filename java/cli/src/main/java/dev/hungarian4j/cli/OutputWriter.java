@@ -16,7 +16,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * Writes the output JSON of CONTRACT.md section 2 with Jackson's streaming generator (gradients of a large batch
+ * Writes the output JSON of contract.md section 2 with Jackson's streaming generator (gradients of a large batch
  * are never held as text in memory):
  * <pre>
  * {"backend": "jvm",
@@ -25,7 +25,7 @@ import java.util.List;
  *  "matcher_report": [{"outcome": "certified", ...}, ...B],      only when the auction matcher ran
  *  "loss": {"ce", "bbox", "giou", "total"},                       loss only
  *  "num_boxes": 17,                                               loss only
- *  "aux_matches": [[...B], ...L-1], "aux_matching_cost": [...],   with aux_outputs (CONTRACT.md section 3)
+ *  "aux_matches": [[...B], ...L-1], "aux_matching_cost": [...],   with aux_outputs (contract.md section 3)
  *  "aux_losses": [{"ce", ...}, ...L-1], "total_all_layers": 5.2,  loss with aux_outputs only
  *  "grad": {"pred_logits": [[[...]]], "pred_boxes": [[[...]]],     loss --grad only
  *           "aux": [{"pred_logits", "pred_boxes"}, ...L-1]}}      with aux_outputs
@@ -90,7 +90,7 @@ public final class OutputWriter {
     }
 
     /**
-     * Writes the output of {@code loss}, with the aux fields of CONTRACT.md section 3 when {@code withAux}.
+     * Writes the output of {@code loss}, with the aux fields of contract.md section 3 when {@code withAux}.
      *
      * @param out       where to write (flushed, not closed)
      * @param result    the loss result

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
- * CONTRACT.md "Bad input": every malformed document exits 2, prints nothing on stdout and exactly one stderr
+ * contract.md "Bad input": every malformed document exits 2, prints nothing on stdout and exactly one stderr
  * line beginning {@code error:} that names the field (with indices), and never a stack trace.
  */
 class BadInputTest {
@@ -128,7 +128,7 @@ class BadInputTest {
                 arguments("pred_logits missing", "{\"pred_boxes\":" + BOXES + ",\"targets\":" + TARGETS + "}",
                         "error: pred_logits is missing"),
                 arguments("pred_logits is null", doc("null", BOXES, TARGETS, ""), "error: pred_logits is null; expected an array"),
-                // CONTRACT.md section 3
+                // contract.md section 3
                 arguments("groups does not divide Q", withConfig("{\"groups\":3}"),
                         "error: config.groups is 3; must divide Q = 2"),
                 arguments("groups 0", withConfig("{\"groups\":0}"), "error: config.groups is 0; must be an integer >= 1"),

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The CONTRACT.md section 3 cases ({@code ext_*}) of the shared vectors through {@code loss --grad --input FILE} on
+ * The contract.md section 3 cases ({@code ext_*}) of the shared vectors through {@code loss --grad --input FILE} on
  * jvm and native, with the tolerances of shared/vectors/README.md: per layer (top and every aux layer), each query
  * group's matching feasible and optimal for that group alone (float64 oracle), the matching costs, loss terms,
  * {@code num_boxes} (the normalizer times G), {@code total_all_layers} and every gradient array against the file.

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An independent float64 implementation of CONTRACT.md section 1 (and section 3's groups, num_boxes and focal
+ * An independent float64 implementation of contract.md section 1 (and section 3's groups, num_boxes and focal
  * loss, written from the contract's formulas) for test oracles: the cost matrices, the optimal matching cost
  * (Hungarian algorithm with potentials), the loss of a given matching and its gradients by central finite
  * differences. Built from an input JSON tree; {@link #layer} gives an aux layer's problem.
@@ -326,7 +326,7 @@ final class ReferenceProblem {
         return mx + Math.log(s);
     }
 
-    /** GIoU of (cx,cy,w,h) boxes with CONTRACT.md's floors. */
+    /** GIoU of (cx,cy,w,h) boxes with contract.md's floors. */
     static double giou(double[] a, int ia, double[] b, int ib) {
         double ax0 = a[ia] - a[ia + 2] / 2;
         double ay0 = a[ia + 1] - a[ia + 3] / 2;

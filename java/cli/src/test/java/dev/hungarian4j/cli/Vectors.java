@@ -42,7 +42,7 @@ final class Vectors {
         }
     }
 
-    /** Names of the CONTRACT.md section 3 cases ({@code ext_*}), sorted; at least the five of the README. */
+    /** Names of the contract.md section 3 cases ({@code ext_*}), sorted; at least the five of the README. */
     static List<String> section3Cases() {
         try (Stream<Path> s = Files.list(dir())) {
             List<String> names = s.map(f -> f.getFileName().toString())

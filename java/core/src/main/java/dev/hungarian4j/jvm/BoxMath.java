@@ -1,7 +1,7 @@
 package dev.hungarian4j.jvm;
 
 /**
- * Generalized IoU of two {@code (cx, cy, w, h)} boxes with the floors of CONTRACT.md §1, and its
+ * Generalized IoU of two {@code (cx, cy, w, h)} boxes with the floors of contract.md §1, and its
  * analytic gradient with respect to the first box.
  *
  * <p>Corners are {@code (cx - w/2, cy - h/2, cx + w/2, cy + h/2)};
@@ -10,7 +10,7 @@ package dev.hungarian4j.jvm;
  */
 public final class BoxMath {
 
-    /** Floor of the union and enclosing areas; keeps zero-area pairs finite (CONTRACT.md §1). */
+    /** Floor of the union and enclosing areas; keeps zero-area pairs finite (contract.md §1). */
     public static final double AREA_FLOOR = 1e-12;
 
     private BoxMath() {

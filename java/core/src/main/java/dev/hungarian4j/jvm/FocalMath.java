@@ -1,7 +1,7 @@
 package dev.hungarian4j.jvm;
 
 /**
- * The sigmoid focal loss and focal class cost of CONTRACT.md §3 per logit, in double, written with log-sigmoid
+ * The sigmoid focal loss and focal class cost of contract.md §3 per logit, in double, written with log-sigmoid
  * ({@code softplus}) forms so that no {@code log(0)} or overflow occurs: every value and derivative is finite for
  * any finite logit (|logit| of 80 and beyond). The same formulas as {@code hd_math.h}'s {@code focal_*} functions of
  * the native and CUDA kernels.

@@ -70,7 +70,7 @@ public final class JvmBackend implements ComputeBackend {
     @Override
     public Forward forward(HungarianConfig c, Batch batch, MatcherKind matcher, float[] gradLogits,
             float[] gradBoxes) {
-        // JvmForward fuses section 1; groups, num_boxes and the focal loss (CONTRACT.md section 3) run the stages
+        // JvmForward fuses section 1; groups, num_boxes and the focal loss (contract.md section 3) run the stages
         if (matcher != MatcherKind.EXACT || c.usesExtensions()) {
             return ComputeBackend.super.forward(c, batch, matcher, gradLogits, gradBoxes);
         }

@@ -1,7 +1,7 @@
 package dev.hungarian4j.jvm;
 
 /**
- * Pure-Java DETR matching cost (CONTRACT.md §1): one {@code Q x M_b} block per image, never the
+ * Pure-Java DETR matching cost (contract.md §1): one {@code Q x M_b} block per image, never the
  * {@code (B*Q) x sum(M)} cross-image matrix; images spread over {@link JvmPool}, each computed by
  * {@link ImageKernels#cost}.
  */

@@ -3,7 +3,7 @@ package dev.hungarian4j.jvm;
 import java.util.Arrays;
 
 /**
- * Pure-Java matching cost and loss of the sigmoid focal variant of CONTRACT.md §3 (Deformable DETR, DINO,
+ * Pure-Java matching cost and loss of the sigmoid focal variant of contract.md §3 (Deformable DETR, DINO,
  * RT-DETR): {@code K} sigmoid logits per prediction and no no-object class. The box terms are those of
  * {@link JvmCostKernel} and {@link JvmLossKernel}.
  */

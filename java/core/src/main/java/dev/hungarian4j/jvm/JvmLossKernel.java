@@ -5,7 +5,7 @@ import dev.hungarian4j.InvalidInputException;
 import java.util.Arrays;
 
 /**
- * Pure-Java DETR {@code SetCriterion} loss (CONTRACT.md §1) with the matching held fixed, and its
+ * Pure-Java DETR {@code SetCriterion} loss (contract.md §1) with the matching held fixed, and its
  * gradients with respect to the prediction logits and boxes; images spread over {@link JvmPool}, each computed by
  * {@link ImageKernels#loss}.
  */
@@ -67,7 +67,7 @@ public final class JvmLossKernel {
 
     /**
      * As {@link #loss(int, int, int, float[], float[], int[], int[], float[], double, double, double, double,
-     * boolean, int[], float[], float[])} with a given normalizer of the box terms (CONTRACT.md §3: an external
+     * boolean, int[], float[], float[])} with a given normalizer of the box terms (contract.md §3: an external
      * {@code num_boxes}, times the query groups when the images here are groups).
      *
      * @param batch          number of images {@code B}

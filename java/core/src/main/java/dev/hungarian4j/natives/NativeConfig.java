@@ -7,7 +7,7 @@ import dev.hungarian4j.Reduction;
 
 /** Packs a {@link HungarianConfig} into the {@code double cfg[H4J_CFG_LEN]} layout of hungarian4j.h. */
 final class NativeConfig {
-    /** H4J_CFG_LEN: slots 9..13 hold CONTRACT.md section 3's options, 14..15 are reserved and stay 0. */
+    /** H4J_CFG_LEN: slots 9..13 hold contract.md section 3's options, 14..15 are reserved and stay 0. */
     static final int LENGTH = 16;
 
     private NativeConfig() {

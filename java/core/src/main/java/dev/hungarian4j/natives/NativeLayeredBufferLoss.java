@@ -6,7 +6,7 @@ import dev.hungarian4j.InvalidInputException;
 import dev.hungarian4j.LossTerms;
 
 /**
- * {@link NativeBufferLoss} for L decoder layers at once (CONTRACT.md §3, auxiliary decoder layers): every layer is
+ * {@link NativeBufferLoss} for L decoder layers at once (contract.md §3, auxiliary decoder layers): every layer is
  * matched and lost on its own against the same targets, all of them in ONE native call ({@code
  * h4j_cpu_forward_layers}: one pool dispatch over every (layer, image, group) problem). The memory is off-heap and
  * never copied; a stacked decoder output {@code (L, B, Q, C)} is passed as it is.

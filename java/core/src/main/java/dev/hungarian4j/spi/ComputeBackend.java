@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * A compute backend: the three pipeline stages on the shared flat layout. Inputs arrive validated by the
  * public API (including {@link HungarianConfig#check(Batch)}). Implementations are thread-safe (per-thread
- * workspaces). CONTRACT.md §3: {@link #costBlocks} and {@link #loss} apply the configuration's focal loss, groups
+ * workspaces). contract.md §3: {@link #costBlocks} and {@link #loss} apply the configuration's focal loss, groups
  * and normalizer; {@link #match} matches images, so query groups reach it as {@link QueryGroups#view} images.
  */
 public interface ComputeBackend {
@@ -80,7 +80,7 @@ public interface ComputeBackend {
     }
 
     /**
-     * The whole pipeline for every decoder layer of the batch (the top one and its aux layers, CONTRACT.md §3):
+     * The whole pipeline for every decoder layer of the batch (the top one and its aux layers, contract.md §3):
      * each layer matched and lost on its own with the same targets, configuration and normalizer. Backends
      * override it to run all layers in one call (the default runs {@link #forward} per layer).
      *

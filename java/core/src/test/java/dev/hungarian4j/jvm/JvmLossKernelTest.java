@@ -57,7 +57,7 @@ class JvmLossKernelTest {
         }
 
         /**
-         * CONTRACT.md §1's terms {@code {ce, bbox, giou}} evaluated independently in double (Math.exp, log-sum-exp):
+         * contract.md §1's terms {@code {ce, bbox, giou}} evaluated independently in double (Math.exp, log-sum-exp):
          * the oracle of the value and central-difference tests. The kernel's float softmax is ~1e-7 relative off
          * it, too coarse to difference with a step of 2^-14.
          */

@@ -51,7 +51,7 @@ class ReferenceVectorsTest {
         return null;
     }
 
-    /** The input files of the CONTRACT.md §1 cases, sorted by name. */
+    /** The input files of the contract.md §1 cases, sorted by name. */
     private static List<Path> section1Inputs() throws IOException {
         List<Path> inputs = new ArrayList<>();
         try (Stream<Path> files = Files.list(vectorsDir())) {
@@ -71,7 +71,7 @@ class ReferenceVectorsTest {
 
     @Test
     void allTwelveSection1CasesArePresent() throws IOException {
-        assertEquals(12, section1Inputs().size(), "number of CONTRACT.md §1 cases in " + vectorsDir());
+        assertEquals(12, section1Inputs().size(), "number of contract.md §1 cases in " + vectorsDir());
     }
 
     @TestFactory
@@ -87,7 +87,7 @@ class ReferenceVectorsTest {
         });
     }
 
-    /** True for inputs using a CONTRACT.md §3 feature, which these kernels alone do not cover. */
+    /** True for inputs using a contract.md §3 feature, which these kernels alone do not cover. */
     private static boolean usesExtensions(Map<String, Object> input) {
         if (input.containsKey("aux_outputs")) {
             return true;

@@ -87,7 +87,7 @@ class NativeApiFuzzTest {
         for (int i = 0; i < boxes.length; i++) {
             boxes[i] = d.consumeRegularFloat(0f, 1f);
         }
-        // aux decoder layers (CONTRACT.md section 3): L - 1 more layers of the same shape, one native call for all
+        // aux decoder layers (contract.md section 3): L - 1 more layers of the same shape, one native call for all
         int layers = d.consumeInt(1, 3);
         float[][] auxLogits = new float[layers - 1][];
         float[][] auxBoxes = new float[layers - 1][];

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * One step's criterion: the loss as a DJL scalar wired into autograd, the final decoder layer's terms and matching,
- * and those of the auxiliary layers (CONTRACT.md §3) when the predictions carried any.
+ * and those of the auxiliary layers (contract.md §3) when the predictions carried any.
  *
  * @param loss           the sum of every layer's total ({@link #totalAllLayers()}) as a scalar in the predictions'
  *                       manager; when the predictions require gradients, its backward pass hands exactly the
@@ -46,7 +46,7 @@ public record DetrLossOutput(NDArray loss, LossTerms terms, int queries, int[] a
     }
 
     /**
-     * What the step back-propagates: the final layer's total plus every aux layer's total (CONTRACT.md §3
+     * What the step back-propagates: the final layer's total plus every aux layer's total (contract.md §3
      * {@code total_all_layers}); {@link #terms()}{@code .total()} without aux layers.
      *
      * @return the sum, in double

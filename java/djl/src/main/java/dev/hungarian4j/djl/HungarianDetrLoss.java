@@ -37,7 +37,7 @@ import java.util.Objects;
  * output dictionary in order (the final layer, then {@code aux_outputs} earliest first); the adapter stacks them
  * (one copy, through autograd).</li>
  * </ol>
- * Every layer is matched on its own against the same targets and config (CONTRACT.md §3: query groups,
+ * Every layer is matched on its own against the same targets and config (contract.md §3: query groups,
  * {@code num_boxes} and the focal loss come from the {@link HungarianConfig}), all layers in ONE native call; the
  * loss is the sum of the layers' totals, and each layer's predictions receive the gradient of that sum.
  *

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * Aux decoder layers (CONTRACT.md §3) through DJL, in both NDList forms, against the library's float[] API with the
+ * Aux decoder layers (contract.md §3) through DJL, in both NDList forms, against the library's float[] API with the
  * same backend: the loss (sum of the layers' totals), each layer's terms and matching, and the gradient reaching
  * each layer's tensor, bitwise. Also query groups, num_boxes and the focal loss, and the reuse of gradient memory.
  */

@@ -16,7 +16,7 @@ import java.util.List;
  *
  * <p>Predictions: {@code pred_logits (B, Q, C)} and {@code pred_boxes (B, Q, 4)} (normalized {@code (cx, cy, w, h)});
  * C is K+1 with the no-object class last, or K with the focal loss of {@link HungarianConfig#lossClass()}. Aux decoder
- * layers (CONTRACT.md §3) come stacked, {@code (L, B, Q, C)} and {@code (L, B, Q, 4)} with the final layer last (read
+ * layers (contract.md §3) come stacked, {@code (L, B, Q, C)} and {@code (L, B, Q, 4)} with the final layer last (read
  * in place), or as per-layer lists (stacked here: one copy, through autograd). Query groups, {@code num_boxes} and
  * the focal loss come from the {@link HungarianConfig}. Every tensor must be contiguous float32 (targets: see
  * {@link TorchTargets}), all on one device; anything else is an {@link InvalidInputException} naming the argument.

@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * One step's criterion on libtorch tensors: the loss tensor wired into autograd, the gradients the criterion wrote,
  * and every layer's terms and matching. Layers are in decoder order (the final layer last); the "aux" layers are all
- * but the final one (CONTRACT.md §3).
+ * but the final one (contract.md §3).
  *
  * <p>On a CUDA device, {@link #loss()} and the gradients are device tensors and nothing has waited for the device;
  * the first call of {@link #terms()}, {@link #layerTerms()} or an assignment copies the terms and matchings to the
