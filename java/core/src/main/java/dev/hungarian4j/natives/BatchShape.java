@@ -17,7 +17,8 @@ abstract class BatchShape {
      *
      * @param batch     B &gt;= 1 images
      * @param queries   Q &gt;= 1 predictions per image, with {@code B*Q < 2^31}
-     * @param numLogits C = K+1 &gt;= 2 logits per prediction (the last is no-object)
+     * @param numLogits C &gt;= 1 logits per prediction: K+1 &gt;= 2 with the no-object class last, or K &gt;= 1
+     *                  sigmoid logits with the focal loss (the loss checks which, {@link #checkLogits})
      * @throws InvalidInputException naming {@code batch}, {@code queries} or {@code numLogits} when it is out of
      *                               range
      */
@@ -28,8 +29,9 @@ abstract class BatchShape {
         if (queries < 1) {
             throw new InvalidInputException("queries", "is " + queries + "; must be >= 1");
         }
-        if (numLogits < 2) {
-            throw new InvalidInputException("numLogits", "is " + numLogits + "; K+1 must be >= 2");
+        if (numLogits < 1) {
+            throw new InvalidInputException("numLogits", "is " + numLogits + "; must be >= 1 (K+1 >= 2 logits with "
+                    + "the no-object class, or K >= 1 sigmoid logits with the focal loss)");
         }
         if ((long) batch * queries > Integer.MAX_VALUE) {
             throw new InvalidInputException("queries", "gives B*Q = " + (long) batch * queries
@@ -38,6 +40,21 @@ abstract class BatchShape {
         this.batch = batch;
         this.queries = queries;
         this.numLogits = numLogits;
+    }
+
+    /**
+     * The loss class's bound on C, checked by the losses that know their configuration: K+1 &gt;= 2 logits with the
+     * no-object class; a single logit is a one-class detector only with the focal loss (K sigmoid logits).
+     *
+     * @param shape a checked shape
+     * @param focal whether the configuration's loss class is the focal loss
+     * @throws InvalidInputException naming {@code numLogits} when it is 1 without the focal loss
+     */
+    static void checkLogits(BatchShape shape, boolean focal) {
+        if (!focal && shape.numLogits() < 2) {
+            throw new InvalidInputException("numLogits", "is " + shape.numLogits() + "; K+1 must be >= 2 (K classes "
+                    + "plus no-object; a single logit needs the focal loss)");
+        }
     }
 
     /**

@@ -31,7 +31,7 @@ public final class BufferBatch extends BatchShape {
      *
      * @param batch     B &gt;= 1 images
      * @param queries   Q &gt;= 1 predictions per image, with {@code B*Q < 2^31}
-     * @param numLogits C = K+1 &gt;= 2 logits per prediction (the last is no-object)
+     * @param numLogits C logits per prediction: K+1 &gt;= 2 (no-object last), or K &gt;= 1 with the focal loss
      * @throws InvalidInputException naming {@code batch}, {@code queries} or {@code numLogits} when it is out of
      *                               range
      */

@@ -22,6 +22,12 @@ final class BufferViews {
     private BufferViews() {
     }
 
+    static {
+        // JavaCPP's pointers need the natives (they live in this library): a BufferBatch built before any loss
+        // once failed here with "No native JavaCPP library in memory", and this class stayed unusable in that JVM
+        NativeBackend.instance();
+    }
+
     /*
      * Stand-ins for an empty region. JavaCPP gives the pointer of an empty buffer limit 0, the mark of a pointer
      * whose size is unknown and trusted: the native side then read B*Q*C floats past the buffer (a Jazzer crash).

@@ -20,6 +20,8 @@ import org.bytedeco.javacpp.SizeTPointer;
  */
 public final class CudaDeviceLoss {
     private final double[] cfg;
+    /** The configuration's loss class is the focal loss: a single logit per prediction is then allowed. */
+    private final boolean focal;
 
     /**
      * Checks that a CUDA device is usable and packs the configuration once for all later calls.
@@ -30,6 +32,7 @@ public final class CudaDeviceLoss {
     public CudaDeviceLoss(HungarianConfig config) {
         CudaBackend.instance();
         this.cfg = NativeConfig.pack(config);
+        this.focal = config.lossClass() == dev.hungarian4j.LossClass.FOCAL;
     }
 
     /**
@@ -37,7 +40,7 @@ public final class CudaDeviceLoss {
      *
      * @param batch        B &gt;= 1
      * @param queries      Q &gt;= 1
-     * @param numLogits    C = K+1 &gt;= 2
+     * @param numLogits    C: K+1 &gt;= 2, or K &gt;= 1 with the focal loss
      * @param totalTargets T = {@code offsets[B]} &gt;= 0 (the {@code Q*T} cost blocks live in the workspace)
      * @param maxM         the bound promised on every {@code M_b}, &gt;= 0
      * @return the workspace size in bytes
@@ -62,7 +65,7 @@ public final class CudaDeviceLoss {
      * @param layers       L &gt;= 1, with {@code L*B*Q < 2^31}
      * @param batch        B &gt;= 1
      * @param queries      Q &gt;= 1
-     * @param numLogits    C = K+1 &gt;= 2
+     * @param numLogits    C: K+1 &gt;= 2, or K &gt;= 1 with the focal loss
      * @param totalTargets T = {@code offsets[B]} &gt;= 0
      * @param maxM         the bound promised on every {@code M_b}, &gt;= 0
      * @return the workspace size in bytes
@@ -89,7 +92,7 @@ public final class CudaDeviceLoss {
      *
      * @param batch     B &gt;= 1
      * @param queries   Q &gt;= 1
-     * @param numLogits C = K+1 &gt;= 2
+     * @param numLogits C: K+1 &gt;= 2, or K &gt;= 1 with the focal loss
      * @return the workspace size in bytes (currently independent of the sizes)
      * @throws InvalidInputException              naming the bad size
      * @throws dev.hungarian4j.HungarianException when no CUDA device is usable (status 3)
@@ -121,6 +124,7 @@ public final class CudaDeviceLoss {
      */
     public void forward(DeviceBatch in, DeviceOutputs out, Pointer workspace, long workspaceBytes, Pointer stream) {
         checkCall(in, out, true, workspace, workspaceBytes);
+        BatchShape.checkLogits(in, focal);
         NativeStatus.check(NativeLibrary.h4j_cuda_forward(in.batch(), in.queries(), in.numLogits(), in.maxM(),
                 in.logits, in.boxes, in.offsets, in.labels, in.targetBoxes, cfg, workspace, workspaceBytes,
                 out.assign, out.matchingCost, out.terms, out.gradLogits, out.gradBoxes, out.stats, stream),
@@ -155,6 +159,7 @@ public final class CudaDeviceLoss {
     public void forwardLayers(int layers, DeviceBatch in, DeviceOutputs out, Pointer workspace, long workspaceBytes,
             Pointer stream) {
         checkLayersCall(layers, in, out, workspace, workspaceBytes);
+        BatchShape.checkLogits(in, focal);
         NativeStatus.check(NativeLibrary.h4j_cuda_forward_layers(layers, in.batch(), in.queries(), in.numLogits(),
                 in.maxM(), in.logits, in.boxes, in.offsets, in.labels, in.targetBoxes, cfg, workspace,
                 workspaceBytes, out.assign, out.matchingCost, out.terms, out.gradLogits, out.gradBoxes, out.stats,
@@ -195,6 +200,7 @@ public final class CudaDeviceLoss {
     public void loss(DeviceBatch in, Pointer assign, DeviceOutputs out, Pointer workspace, long workspaceBytes,
             Pointer stream) {
         checkCall(in, out, false, workspace, workspaceBytes);
+        BatchShape.checkLogits(in, focal);
         DeviceBatch.device("assign", assign, true);
         NativeStatus.check(NativeLibrary.h4j_cuda_loss(in.batch(), in.queries(), in.numLogits(), in.logits, in.boxes,
                 in.offsets, in.labels, in.targetBoxes, cfg, assign, workspace, workspaceBytes, out.terms,
@@ -226,7 +232,7 @@ public final class CudaDeviceLoss {
      *
      * @param batch           B &gt;= 1 images
      * @param queries         Q &gt;= 1 predictions per image
-     * @param numLogits       C = K+1 &gt;= 2 logits per prediction (the last is no-object)
+     * @param numLogits       C logits per prediction: K+1 &gt;= 2 (no-object last), or K &gt;= 1 with the focal loss
      * @param maxM            the promised bound on every {@code M_b}; a broken promise gives NaN terms
      * @param logits          B*Q*C floats, row-major
      * @param boxes           B*Q*4 floats {@code (cx, cy, w, h)}
@@ -270,7 +276,7 @@ public final class CudaDeviceLoss {
      *
      * @param batch          B &gt;= 1 images
      * @param queries        Q &gt;= 1 predictions per image
-     * @param numLogits      C = K+1 &gt;= 2 logits per prediction (the last is no-object)
+     * @param numLogits      C logits per prediction: K+1 &gt;= 2 (no-object last), or K &gt;= 1 with the focal loss
      * @param logits         B*Q*C floats, row-major
      * @param boxes          B*Q*4 floats {@code (cx, cy, w, h)}
      * @param offsets        B+1 ints, the CSR target offsets

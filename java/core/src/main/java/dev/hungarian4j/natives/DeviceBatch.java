@@ -24,7 +24,7 @@ public final class DeviceBatch extends BatchShape {
      *
      * @param batch     B &gt;= 1 images
      * @param queries   Q &gt;= 1 predictions per image, with {@code B*Q < 2^31}
-     * @param numLogits C = K+1 &gt;= 2 logits per prediction (the last is no-object)
+     * @param numLogits C logits per prediction: K+1 &gt;= 2 (no-object last), or K &gt;= 1 with the focal loss
      * @param maxM      the promised bound on every {@code M_b}, &gt;= 0 (used by {@code forward} only)
      * @throws InvalidInputException naming {@code batch}, {@code queries}, {@code numLogits} or {@code maxM}
      */

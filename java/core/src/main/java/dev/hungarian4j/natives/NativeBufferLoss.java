@@ -27,6 +27,8 @@ public final class NativeBufferLoss {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final double[] cfg;
+    /** The configuration's loss class is the focal loss: a single logit per prediction is then allowed. */
+    private final boolean focal;
 
     /** Per-thread copies of the offsets and room for the terms: no allocation per call once grown. */
     private static final class Scratch {
@@ -46,6 +48,7 @@ public final class NativeBufferLoss {
             throw new InvalidInputException("config", "is null");
         }
         this.cfg = NativeConfig.pack(config);
+        this.focal = config.lossClass() == dev.hungarian4j.LossClass.FOCAL;
     }
 
     /**
@@ -68,6 +71,7 @@ public final class NativeBufferLoss {
         if (out == null) {
             throw new InvalidInputException("out", "is null");
         }
+        BatchShape.checkLogits(in, focal);
         int batch = in.batch();
         long rows = (long) batch * in.queries();
         int c = in.numLogits();
@@ -108,7 +112,7 @@ public final class NativeBufferLoss {
      *
      * @param batch           B &gt;= 1 images
      * @param queries         Q &gt;= 1 predictions per image
-     * @param numLogits       C = K+1 &gt;= 2 logits per prediction (the last is no-object)
+     * @param numLogits       C logits per prediction: K+1 &gt;= 2 (no-object last), or K &gt;= 1 with the focal loss
      * @param logits          B*Q*C floats, row-major; direct, not null
      * @param boxes           B*Q*4 floats {@code (cx, cy, w, h)}; direct, not null
      * @param offsets         B+1 CSR target offsets; direct, not null
@@ -147,7 +151,7 @@ public final class NativeBufferLoss {
      *
      * @param batch           B &gt;= 1 images
      * @param queries         Q &gt;= 1 predictions per image
-     * @param numLogits       C = K+1 &gt;= 2 logits per prediction (the last is no-object)
+     * @param numLogits       C logits per prediction: K+1 &gt;= 2 (no-object last), or K &gt;= 1 with the focal loss
      * @param logits          B*Q*C floats, row-major; not null
      * @param boxes           B*Q*4 floats {@code (cx, cy, w, h)}; not null
      * @param offsets         B+1 CSR target offsets; not null

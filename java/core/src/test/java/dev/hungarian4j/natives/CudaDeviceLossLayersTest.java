@@ -60,7 +60,7 @@ class CudaDeviceLossLayersTest {
         assertEquals("layers", field(() -> CudaDeviceLoss.forwardLayersWorkspaceBytes(0, 2, 3, 4, 5, 2)));
         assertEquals("batch", field(() -> CudaDeviceLoss.forwardLayersWorkspaceBytes(6, 0, 3, 4, 5, 2)));
         assertEquals("queries", field(() -> CudaDeviceLoss.forwardLayersWorkspaceBytes(6, 2, -1, 4, 5, 2)));
-        assertEquals("numLogits", field(() -> CudaDeviceLoss.forwardLayersWorkspaceBytes(6, 2, 3, 1, 5, 2)));
+        assertEquals("numLogits", field(() -> CudaDeviceLoss.forwardLayersWorkspaceBytes(6, 2, 3, 0, 5, 2)));
         assertEquals("totalTargets", field(() -> CudaDeviceLoss.forwardLayersWorkspaceBytes(6, 2, 3, 4, -5, 2)));
         assertEquals("maxM", field(() -> CudaDeviceLoss.forwardLayersWorkspaceBytes(6, 2, 3, 4, 5, -2)));
         assertEquals("layers", field(() -> CudaDeviceLoss.forwardLayersWorkspaceBytes(3, 1 << 15, 1 << 15, 2, 0,
