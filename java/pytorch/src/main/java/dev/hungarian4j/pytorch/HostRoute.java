@@ -51,10 +51,7 @@ final class HostRoute {
         LossTerms[] terms = p.layers == 1 ? new LossTerms[] {loss.forward(in, out)} : layered.forward(p.layers, in, out);
         int[] assignment = new int[rows];
         staging.assign.get(0, assignment, 0, rows);
-        double total = 0;
-        for (LossTerms t : terms) {
-            total += t.total();
-        }
+        double total = TorchLossOutput.sumTotals(terms);
         return TorchLossOutput.onHost(Surrogate.wire(p, g, total), p, g, terms, assignment);
     }
 

@@ -150,9 +150,22 @@ public final class TorchLossOutput {
      * @return {@code total_all_layers}
      */
     public double totalAllLayers() {
-        double t = 0;
-        for (LossTerms x : layerTerms()) {
-            t += x.total();
+        return sumTotals(layerTerms().toArray(new LossTerms[0]));
+    }
+
+    /**
+     * Every layer's total summed in the library's order ({@link dev.hungarian4j.LossResult#totalAllLayers()}: the
+     * final layer first, then the aux layers earliest first), so that the double is the library's bit for bit; in
+     * the stack's order (final layer last) it differed in the last bit for some batches.
+     *
+     * @param layerTerms L terms in the stack's order, the final layer last
+     * @return {@code total_all_layers}
+     */
+    static double sumTotals(LossTerms[] layerTerms) {
+        int last = layerTerms.length - 1;
+        double t = layerTerms[last].total();
+        for (int l = 0; l < last; l++) {
+            t += layerTerms[l].total();
         }
         return t;
     }

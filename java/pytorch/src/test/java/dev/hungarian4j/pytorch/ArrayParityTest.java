@@ -35,19 +35,20 @@ class ArrayParityTest {
     static HungarianConfig config(String variant) {
         return switch (variant) {
             case "groups" -> HungarianConfig.builder().groups(2).numBoxes(6.5).build();
-            case "focal" -> HungarianConfig.builder().lossClass(LossClass.FOCAL).build();
+            case "focal", "focal1" -> HungarianConfig.builder().lossClass(LossClass.FOCAL).build();
             default -> HungarianConfig.DEFAULTS;
         };
     }
 
     static Batch batch(long seed, String variant, int layers) {
-        return SyntheticBatch.generate(seed, 8, 5, COUNTS, layers,
-                variant.equals("focal") ? LossClass.FOCAL : LossClass.CE);
+        // focal1: a one-class detector, one sigmoid logit per query
+        return SyntheticBatch.generate(seed, 8, variant.equals("focal1") ? 1 : 5, COUNTS, layers,
+                variant.startsWith("focal") ? LossClass.FOCAL : LossClass.CE);
     }
 
     @ParameterizedTest
     @CsvSource({"detr, 1, stacked", "detr, 3, stacked", "detr, 3, list", "groups, 1, stacked", "groups, 3, list",
-            "focal, 1, stacked", "focal, 3, stacked", "focal, 3, list"})
+            "focal, 1, stacked", "focal, 3, stacked", "focal, 3, list", "focal1, 1, stacked", "focal1, 3, list"})
     void equalsTheArrayApiBitwise(String variant, int layers, String form) {
         HungarianConfig cfg = config(variant);
         Batch batch = batch(31, variant, layers);

@@ -46,7 +46,7 @@ class DeviceRouteTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"detr", "groups", "focal"})
+    @ValueSource(strings = {"detr", "groups", "focal", "focal1"})
     void theDeviceRouteOnCpuTensorsEqualsTheNativeRoute(String variant) {
         HungarianConfig cfg = ArrayParityTest.config(variant);
         Batch batch = ArrayParityTest.batch(57, variant, 3);
