@@ -50,14 +50,15 @@ class AuxLayersTest {
     private static HungarianConfig config(String variant) {
         return switch (variant) {
             case "groups" -> HungarianConfig.builder().groups(2).numBoxes(6.5).build();
-            case "focal" -> HungarianConfig.builder().lossClass(LossClass.FOCAL).build();
+            case "focal", "focal1" -> HungarianConfig.builder().lossClass(LossClass.FOCAL).build();
             default -> HungarianConfig.builder().eosCoef(0.1).build();
         };
     }
 
     private static Batch batch(long seed, String variant) {
-        return SyntheticBatch.generate(seed, 8, 5, COUNTS, LAYERS,
-                variant.equals("focal") ? LossClass.FOCAL : LossClass.CE);
+        // focal1: a one-class detector, one sigmoid logit per query
+        return SyntheticBatch.generate(seed, 8, variant.equals("focal1") ? 1 : 5, COUNTS, LAYERS,
+                variant.startsWith("focal") ? LossClass.FOCAL : LossClass.CE);
     }
 
     /** Leaf tensors of one layer of the batch (0 = top = the final decoder layer). */
@@ -88,7 +89,8 @@ class AuxLayersTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"NATIVE, detr", "JVM, detr", "NATIVE, groups", "JVM, groups", "NATIVE, focal", "JVM, focal"})
+    @CsvSource({"NATIVE, detr", "JVM, detr", "NATIVE, groups", "JVM, groups", "NATIVE, focal", "JVM, focal",
+            "NATIVE, focal1", "JVM, focal1"})
     void bothFormsEqualTheArrayApiBitwise(BackendKind kind, String variant) {
         HungarianConfig cfg = config(variant);
         Batch batch = batch(31, variant);
