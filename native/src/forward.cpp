@@ -106,25 +106,32 @@ int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const in
 // both loops, and share the scan. Layer l's arrays: `layer_logits[l]` when given (per-layer
 // pointers), else contiguous after layer 0 at `logits`. `p` is layer 0's problem (setup_problem):
 // the pool takes the work estimate of the item loop that follows, so both dispatch alike. A bad
-// slice is named by `serial`, the one-layer checks of every aux layer in order on this thread.
-template <typename Serial>
+// slice (or a NULL layer) is named by the one-layer checks of every aux layer, in order, on this
+// thread: the first bad element, as a serial scan named it.
 int validate_aux_layers(const h4j::Problem& p, int L, int B, int Q, int C, const float* logits,
                         const float* boxes, const float* const* layer_logits,
-                        const float* const* layer_boxes, Serial&& serial) {
+                        const float* const* layer_boxes) {
     using namespace h4j;
     if (L < 2) return H4J_OK;
-    if (layer_logits) {
-        for (int l = 1; l < L; ++l)  // a NULL layer: the serial checks name it
-            if (!layer_logits[l] || !layer_boxes[l]) return serial();
-    }
     const std::size_t nl = (std::size_t)Q * C, nb = (std::size_t)Q * 4;
+    auto logits_of = [&](int l) {
+        return layer_logits ? layer_logits[l] : logits + (std::size_t)l * B * nl;
+    };
+    auto boxes_of = [&](int l) {
+        return layer_boxes ? layer_boxes[l] : boxes + (std::size_t)l * B * nb;
+    };
+    auto serial = [&]() -> int {
+        for (int l = 1; l < L; ++l)
+            if (int rc = validate_layer_arrays(l, B, Q, C, logits_of(l), boxes_of(l))) return rc;
+        return H4J_OK;
+    };
+    for (int l = 1; l < L; ++l)
+        if (!logits_of(l) || !boxes_of(l)) return serial();
     std::atomic<bool> bad{false};
     auto slice = [&](int k) {
         const int l = 1 + k / B, b = k % B;
-        const float* lg = layer_logits ? layer_logits[l] + (std::size_t)b * nl
-                                       : logits + ((std::size_t)l * B + b) * nl;
-        const float* bx = layer_boxes ? layer_boxes[l] + (std::size_t)b * nb
-                                      : boxes + ((std::size_t)l * B + b) * nb;
+        const float* lg = logits_of(l) + (std::size_t)b * nl;
+        const float* bx = boxes_of(l) + (std::size_t)b * nb;
         if (!predictions_valid(lg, nl, bx, nb)) bad.store(true, std::memory_order_relaxed);
     };
     Problem all = p;  // every layer's items, as the item loop will see them
@@ -156,11 +163,7 @@ extern "C" int h4j_cpu_forward_layers(int L, int B, int Q, int C, const float* l
         if (int rc = setup_problem(B, Q, C, logits, boxes, offsets, labels, tboxes, cfg, &p, &T,
                                    true))
             return rc;
-        if (int rc = validate_aux_layers(p, L, B, Q, C, logits, boxes, nullptr, nullptr, [&]() -> int {
-                for (int l = 1; l < L; ++l)
-                    if (int rc = validate_layer_predictions(l, B, Q, C, logits, boxes)) return rc;
-                return H4J_OK;
-            }))
+        if (int rc = validate_aux_layers(p, L, B, Q, C, logits, boxes, nullptr, nullptr))
             return rc;
         if (int rc = validate_grad_pair(grad_logits, grad_boxes)) return rc;
         LayerFloats gl, gb;
@@ -187,11 +190,7 @@ extern "C" int h4j_cpu_forward_layers_v(int L, int B, int Q, int C, const float*
         if (int rc = setup_problem(B, Q, C, logits[0], boxes[0], offsets, labels, tboxes, cfg, &p,
                                    &T, true))
             return rc;
-        if (int rc = validate_aux_layers(p, L, B, Q, C, nullptr, nullptr, logits, boxes, [&]() -> int {
-                for (int l = 1; l < L; ++l)
-                    if (int rc = validate_layer_arrays(l, B, Q, C, logits[l], boxes[l])) return rc;
-                return H4J_OK;
-            }))
+        if (int rc = validate_aux_layers(p, L, B, Q, C, nullptr, nullptr, logits, boxes))
             return rc;
         if ((grad_logits == nullptr) != (grad_boxes == nullptr))
             return set_error(H4J_ERR_INVALID_ARG,
