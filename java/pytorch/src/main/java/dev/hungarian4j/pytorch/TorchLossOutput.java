@@ -150,7 +150,8 @@ public final class TorchLossOutput {
      * @return {@code total_all_layers}
      */
     public double totalAllLayers() {
-        return sumTotals(layerTerms().toArray(new LossTerms[0]));
+        copyToHost();
+        return sumTotals(terms);
     }
 
     /**
