@@ -33,6 +33,13 @@ int report_item_overflow(const h4j::Problem& p, int per_layer, int G, int R,
     return rc;
 }
 
+// The first item whose cost block overflowed (report_item_overflow names it), or INT_MAX.
+int first_overflow(const std::vector<long long>& overflow) {
+    for (std::size_t i = 0; i < overflow.size(); ++i)
+        if (overflow[i] >= 0) return (int)i;
+    return INT_MAX;
+}
+
 // Where the items' arrays of L layers are: contiguous from one pointer (h4j_cpu_forward_layers)
 // or one pointer per layer (h4j_cpu_forward_layers_v). Item i is item i % per_layer of layer
 // i / per_layer; rows is its float count per item (R*C for logits, R*4 for boxes).
@@ -47,9 +54,12 @@ struct LayerFloats {
 
 // The pipeline of both entry points once the predictions are validated and p describes them
 // (p.B = B*G items of one layer on entry).
+// With `io` (h4j_cpu_forward_layers_io), each item's gradients go to io->store right after its
+// loss, while they are in cache.
 int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const int* offsets,
                   int* assign_out, double* matching_cost_out, double* terms_out,
-                  const LayerFloats& grad_logits, const LayerFloats& grad_boxes, bool grads) {
+                  const LayerFloats& grad_logits, const LayerFloats& grad_boxes, bool grads,
+                  const h4j_layer_io* io = nullptr) {
     using namespace h4j;
     if (int rc = require(assign_out, "assign_out")) return rc;
     if (int rc = require(terms_out, "terms_out")) return rc;
@@ -63,6 +73,7 @@ int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const in
     const LossNorm norm = loss_norm(p, matched, (long long)B * Q - matched);
     std::vector<ImageTerms>& per = terms_scratch(p.B);
     std::vector<long long>& overflow = overflow_scratch(p.B);
+    FirstFailure stored;  // the first item whose io->store failed
     if (int rc = for_each_image(
             fn, p.B, estimate_work(p, true, true, true),
             [&](int i) -> int {
@@ -78,14 +89,26 @@ int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const in
                 } else {
                     std::fill(a, a + R, -1);
                 }
-                image_loss(p, i, a, w, norm.scales,
-                           grads ? grad_logits.of(i, per_layer, (std::size_t)R * C) : nullptr,
-                           grads ? grad_boxes.of(i, per_layer, (std::size_t)R * 4) : nullptr,
-                           &per[i], M > 0);
+                float* gl = grads ? grad_logits.of(i, per_layer, (std::size_t)R * C) : nullptr;
+                float* gb = grads ? grad_boxes.of(i, per_layer, (std::size_t)R * 4) : nullptr;
+                image_loss(p, i, a, w, norm.scales, gl, gb, &per[i], M > 0);
                 per[i].mc = mc;
+                if (io && grads) {
+                    const int k = i % per_layer;  // image k / G, group k % G of layer i / per_layer
+                    const int rc = io->store(io->ctx, i / per_layer, (k / G) * Q + (k % G) * R, R, gl, gb);
+                    if (rc != H4J_OK) {
+                        stored.mark(i, rc);
+                        return rc;
+                    }
+                }
                 return H4J_OK;
-            }))
+            })) {
+        if (stored.any() && stored.first <= first_overflow(overflow))
+            return set_error(stored.status, "%s: io->store failed (%s) for layer %d, image %d", fn,
+                             h4j_status_string(stored.status), stored.first / per_layer,
+                             (stored.first % per_layer) / G);
         return report_item_overflow(p, per_layer, G, R, overflow, rc);
+    }
     for (int l = 0; l < L; ++l) {
         const ImageTerms* layer = per.data() + (std::size_t)l * per_layer;
         finish_terms(p, norm, layer, per_layer, terms_out + (std::size_t)l * H4J_TERMS_LEN);
@@ -138,6 +161,39 @@ int validate_aux_layers(const h4j::Problem& p, int L, int B, int Q, int C, const
     all.B = L * p.B;
     parallel_for((L - 1) * B, estimate_work(all, true, true, true), slice);
     return bad.load() ? serial() : H4J_OK;
+}
+
+// h4j_cpu_forward_layers_io's predictions: every (layer, image) slice loaded by io->load into the
+// staging memory and checked on the pool (one wake-up of the workers for both, the slice still in
+// cache when checked). A failed load names its slice; a bad value is then named by the one-layer
+// checks on the loaded layers, in order, on this thread: as h4j_cpu_forward_layers names it.
+int load_layers(const h4j::Problem& p, int L, int B, int Q, int C, const h4j_layer_io* io,
+                float* logits, float* boxes) {
+    using namespace h4j;
+    const std::size_t nl = (std::size_t)Q * C, nb = (std::size_t)Q * 4;
+    FirstFailure failed;
+    std::atomic<bool> bad{false};
+    auto slice = [&](int k) {  // k = l * B + b: where h4j_cpu_forward_layers has it
+        float* lg = logits + (std::size_t)k * nl;
+        float* bx = boxes + (std::size_t)k * nb;
+        const int rc = io->load(io->ctx, k / B, (k % B) * Q, Q, lg, bx);
+        if (rc != H4J_OK) {
+            failed.mark(k, rc);
+            return;
+        }
+        if (!predictions_valid(lg, nl, bx, nb)) bad.store(true, std::memory_order_relaxed);
+    };
+    Problem all = p;  // every layer's items, as the item loop will see them
+    all.B = L * p.B;
+    parallel_for(L * B, estimate_work(all, true, true, true), slice);
+    if (failed.any())
+        return set_error(failed.status, "h4j_cpu_forward_layers_io: io->load failed (%s) for layer "
+                         "%d, image %d", h4j_status_string(failed.status), failed.first / B,
+                         failed.first % B);
+    if (!bad.load()) return H4J_OK;
+    for (int l = 0; l < L; ++l)
+        if (int rc = validate_layer_predictions(l, B, Q, C, logits, boxes)) return rc;
+    return H4J_OK;
 }
 
 int check_layer_count(int L, int B, int Q) {
@@ -211,6 +267,39 @@ extern "C" int h4j_cpu_forward_layers_v(int L, int B, int Q, int C, const float*
         gb.layers = grad_boxes;
         return forward_items("h4j_cpu_forward_layers_v", L, B, Q, p, offsets, assign_out,
                              matching_cost_out, terms_out, gl, gb, grads);
+    });
+}
+
+extern "C" int h4j_cpu_forward_layers_io(int L, int B, int Q, int C, const h4j_layer_io* io,
+                                         float* logits_stage, float* boxes_stage,
+                                         const int* offsets, const int* labels, const float* tboxes,
+                                         const double* cfg, int* assign_out,
+                                         double* matching_cost_out, double* terms_out,
+                                         float* grad_logits_stage, float* grad_boxes_stage) {
+    using namespace h4j;
+    return guarded("h4j_cpu_forward_layers_io", [&]() -> int {
+        if (int rc = check_layer_count(L, B, Q)) return rc;
+        if (int rc = require(io, "io")) return rc;
+        if (io->load == nullptr) return set_error(H4J_ERR_INVALID_ARG, "io->load is NULL");
+        if (int rc = require(logits_stage, "logits_stage")) return rc;
+        if (int rc = require(boxes_stage, "boxes_stage")) return rc;
+        if (int rc = require(assign_out, "assign_out")) return rc;  // before anything is loaded
+        if (int rc = require(terms_out, "terms_out")) return rc;
+        if (int rc = validate_grad_pair(grad_logits_stage, grad_boxes_stage)) return rc;
+        const bool grads = grad_logits_stage != nullptr;
+        if (grads && io->store == nullptr)
+            return set_error(H4J_ERR_INVALID_ARG, "io->store is NULL; the gradients need it");
+        Problem p;
+        long long T = 0;
+        if (int rc = setup_problem_unchecked(B, Q, C, logits_stage, boxes_stage, offsets, labels,
+                                             tboxes, cfg, &p, &T, true))
+            return rc;
+        if (int rc = load_layers(p, L, B, Q, C, io, logits_stage, boxes_stage)) return rc;
+        LayerFloats gl, gb;
+        gl.base = grad_logits_stage;
+        gb.base = grad_boxes_stage;
+        return forward_items("h4j_cpu_forward_layers_io", L, B, Q, p, offsets, assign_out,
+                             matching_cost_out, terms_out, gl, gb, grads, io);
     });
 }
 

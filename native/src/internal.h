@@ -253,6 +253,11 @@ int validate_layer_arrays(int l, int B, int Q, int C, const float* layer_logits,
 int setup_problem(int B, int Q, int C, const float* logits, const float* boxes,
                   const int* offsets, const int* labels, const float* tboxes, const double* cfg,
                   Problem* p, long long* T_out, bool grouped = false);
+/// setup_problem without the predictions' check, for h4j_cpu_forward_layers_io, whose
+/// predictions are loaded (and then checked) only after the targets have been.
+int setup_problem_unchecked(int B, int Q, int C, const float* logits, const float* boxes,
+                            const int* offsets, const int* labels, const float* tboxes,
+                            const double* cfg, Problem* p, long long* T_out, bool grouped);
 
 /// Runs body(b) -> status for every image b in [0, B), on the pool when `work` (estimate_work)
 /// is worth it. Returns H4J_OK, or the failure of the lowest failing image (a non-OK status from

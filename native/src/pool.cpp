@@ -66,16 +66,6 @@ public:
         }
     }
 
-    ~Pool() {
-        {
-            std::lock_guard<std::mutex> lk(m_);
-            stop_.store(true);
-        }
-        cv_.notify_all();
-        for (auto& t : threads_)
-            if (t.joinable()) t.join();
-    }
-
     int workers() const { return (int)threads_.size(); }
 
     /// Runs the job with up to `helpers` workers besides the caller. Returns false (and runs
@@ -125,14 +115,13 @@ private:
     void loop(int id) {
         std::uint64_t seen = 0;  // job_ before the first job (this may start after it)
         for (;;) {
-            auto fresh = [&] { return job_.load() != seen || stop_.load(); };
+            auto fresh = [&] { return job_.load() != seen; };
             if (!spin_until(fresh, kWorkerSpin)) {
                 std::unique_lock<std::mutex> lk(m_);
                 sleepers_.fetch_add(1);
                 cv_.wait(lk, fresh);
                 sleepers_.fetch_sub(1);
             }
-            if (stop_.load()) return;
             seen = job_.load();
             if (id >= (int)(seen & 0xffff)) continue;  // not needed for this job
             work();
@@ -148,7 +137,6 @@ private:
     std::condition_variable cv_, done_cv_;
     std::vector<std::thread> threads_;
     std::atomic<std::uint64_t> job_{0};
-    std::atomic<bool> stop_{false};
     std::atomic<int> sleepers_{0};
     std::atomic<bool> caller_sleeps_{false};
     std::atomic<int> pending_{0};
@@ -167,8 +155,11 @@ int hardware_threads() {
     return n;
 }
 
+// Never destroyed: a destructor joining the workers at exit() would wait forever for a worker
+// that is inside a JNI call (h4j_cpu_forward_layers_io's loads and stores from a JVM), blocked by
+// the JVM's exit; the process ends the workers instead.
 Pool& pool() {
-    static Pool p(hardware_threads() - 1);
+    static Pool& p = *new Pool(hardware_threads() - 1);
     return p;
 }
 

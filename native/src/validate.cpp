@@ -48,12 +48,20 @@ int validate_layer_arrays(int l, int B, int Q, int C, const float* layer_logits,
 int setup_problem(int B, int Q, int C, const float* logits, const float* boxes,
                   const int* offsets, const int* labels, const float* tboxes, const double* cfg,
                   Problem* p, long long* T_out, bool grouped) {
+    if (int rc = setup_problem_unchecked(B, Q, C, logits, boxes, offsets, labels, tboxes, cfg, p,
+                                         T_out, grouped))
+        return rc;
+    return validate_predictions(B, Q, C, logits, boxes);
+}
+
+int setup_problem_unchecked(int B, int Q, int C, const float* logits, const float* boxes,
+                            const int* offsets, const int* labels, const float* tboxes,
+                            const double* cfg, Problem* p, long long* T_out, bool grouped) {
     if (int rc = setup_config(B, Q, C, cfg, &p->cfg)) return rc;
     const bool focal = p->cfg.focal;
     const int G = p->cfg.groups;
     if (int rc = validate_offsets(B, offsets, T_out)) return rc;
     if (int rc = validate_targets(*T_out, focal ? C + 1 : C, labels, tboxes)) return rc;
-    if (int rc = validate_predictions(B, Q, C, logits, boxes)) return rc;
     p->G = grouped ? G : 1;
     p->nimg = B;
     p->B = B * p->G;

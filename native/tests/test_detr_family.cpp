@@ -2,9 +2,12 @@
 // differences (finite at |logit| up to 100), one call for L layers x G query groups equal to L*G
 // separate section-1 calls, the loss of groups / num_boxes / focal against finite differences,
 // and the layered call's argument checks; the CUDA pipeline's item layout (item_layout.h) gives
-// exactly the problems the CPU solves.
+// exactly the problems the CPU solves; h4j_cpu_forward_layers_io (predictions loaded and gradients
+// stored through callbacks) gives what the contiguous call gives, and names what fails.
+#include <atomic>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <random>
 #include <string>
 #include <vector>
@@ -388,6 +391,177 @@ TEST(layered_call_names_the_first_bad_aux_element_when_checked_on_the_pool) {
     CHECK_MSG(std::string(h4j_last_error()) == height, "got '%s'", h4j_last_error());
     CHECK_EQ(per_layer(x), H4J_ERR_INVALID_ARG);
     CHECK_MSG(std::string(h4j_last_error()) == height, "got '%s'", h4j_last_error());
+}
+
+// The io entry's side of a call: every layer in arrays of its own, read and written only through
+// the callbacks, which count each row they store and can be told to fail at one slice.
+struct LayerArrays {
+    int C = 0;
+    std::vector<std::vector<float>> logits, boxes, grad_logits, grad_boxes;
+    std::mutex mu;
+    std::vector<int> stored;  // per (layer, row): how often its gradients were stored
+    std::atomic<int> loads{0};
+    int fail_load = -1, fail_store = -1;  // a layer * 1000000 + row to fail at, or -1
+
+    LayerArrays(const Batch& b, int L) : C(b.C) {
+        const std::size_t nl = (std::size_t)b.B * b.Q * b.C, nb = (std::size_t)b.B * b.Q * 4;
+        for (int l = 0; l < L; ++l) {
+            logits.emplace_back(b.logits.begin() + l * nl, b.logits.begin() + (l + 1) * nl);
+            boxes.emplace_back(b.boxes.begin() + l * nb, b.boxes.begin() + (l + 1) * nb);
+            grad_logits.emplace_back(nl, NAN);
+            grad_boxes.emplace_back(nb, NAN);
+        }
+        stored.assign((std::size_t)L * b.B * b.Q, 0);
+    }
+    static int load(void* ctx, int l, int row, int rows, float* ld, float* bd) {
+        auto* a = static_cast<LayerArrays*>(ctx);
+        if (l * 1000000 + row == a->fail_load) return H4J_ERR_INTERNAL;
+        std::memcpy(ld, a->logits[l].data() + (std::size_t)row * a->C, sizeof(float) * rows * a->C);
+        std::memcpy(bd, a->boxes[l].data() + (std::size_t)row * 4, sizeof(float) * rows * 4);
+        a->loads.fetch_add(1);
+        return H4J_OK;
+    }
+    static int store(void* ctx, int l, int row, int rows, const float* gl, const float* gb) {
+        auto* a = static_cast<LayerArrays*>(ctx);
+        if (l * 1000000 + row == a->fail_store) return H4J_ERR_INVALID_ARG;
+        std::memcpy(a->grad_logits[l].data() + (std::size_t)row * a->C, gl, sizeof(float) * rows * a->C);
+        std::memcpy(a->grad_boxes[l].data() + (std::size_t)row * 4, gb, sizeof(float) * rows * 4);
+        std::lock_guard<std::mutex> lk(a->mu);
+        const std::size_t per_layer = a->stored.size() / a->logits.size();
+        for (int r = 0; r < rows; ++r) ++a->stored[(std::size_t)l * per_layer + row + r];
+        return H4J_OK;
+    }
+};
+
+// Big enough for the pool (L*B items), grouped, with images without targets: the io entry gives
+// bit for bit what the contiguous call gives, loads each (layer, image) once and stores each row's
+// gradients once; L = 1 gives h4j_cpu_forward's results.
+TEST(io_entry_equals_the_contiguous_call) {
+    for (int L : {4, 1}) {
+        const int B = 16, Q = 100, C = 92;
+        std::vector<int> Ms(B, 10);
+        Ms[3] = 0;
+        Ms[9] = 60;
+        const Batch b = make(L, B, Q, C, Ms, false, 21);
+        double cfg[H4J_CFG_LEN];
+        config(cfg, false, L == 1 ? 1 : 2, 0, 0);
+        const std::size_t rows = (std::size_t)L * B * Q;
+        std::vector<int> a0(rows), a1(rows);
+        std::vector<double> c0(L * B), c1(L * B), t0(L * H4J_TERMS_LEN), t1(L * H4J_TERMS_LEN);
+        std::vector<float> gl0(rows * C), gb0(rows * 4), sl(rows * C), sb(rows * 4), sgl(rows * C),
+            sgb(rows * 4);
+        CHECK_EQ(h4j_cpu_forward_layers(L, B, Q, C, b.logits.data(), b.boxes.data(), b.offsets.data(),
+                                        b.labels.data(), b.tboxes.data(), cfg, a0.data(), c0.data(),
+                                        t0.data(), gl0.data(), gb0.data()),
+                 H4J_OK);
+        LayerArrays io_arrays(b, L);
+        h4j_layer_io io{&io_arrays, &LayerArrays::load, &LayerArrays::store};
+        CHECK_EQ(h4j_cpu_forward_layers_io(L, B, Q, C, &io, sl.data(), sb.data(), b.offsets.data(),
+                                           b.labels.data(), b.tboxes.data(), cfg, a1.data(),
+                                           c1.data(), t1.data(), sgl.data(), sgb.data()),
+                 H4J_OK);
+        CHECK(a0 == a1);
+        CHECK(std::memcmp(c0.data(), c1.data(), sizeof(double) * c0.size()) == 0);
+        CHECK(std::memcmp(t0.data(), t1.data(), sizeof(double) * t0.size()) == 0);
+        const std::size_t nl = (std::size_t)B * Q * C, nb = (std::size_t)B * Q * 4;
+        for (int l = 0; l < L; ++l) {
+            CHECK(std::memcmp(gl0.data() + l * nl, io_arrays.grad_logits[l].data(), sizeof(float) * nl) == 0);
+            CHECK(std::memcmp(gb0.data() + l * nb, io_arrays.grad_boxes[l].data(), sizeof(float) * nb) == 0);
+        }
+        CHECK_EQ(io_arrays.loads.load(), L * B);
+        int once = 0;
+        for (int n : io_arrays.stored) once += n == 1;
+        CHECK_EQ(once, (int)rows);
+        if (L == 1) {
+            std::vector<int> a2(rows);
+            std::vector<double> c2(B), t2(H4J_TERMS_LEN);
+            CHECK_EQ(h4j_cpu_forward(B, Q, C, b.logits.data(), b.boxes.data(), b.offsets.data(),
+                                     b.labels.data(), b.tboxes.data(), cfg, a2.data(), c2.data(),
+                                     t2.data(), nullptr, nullptr),
+                     H4J_OK);
+            CHECK(a2 == a1);
+            CHECK(std::memcmp(t2.data(), t1.data(), sizeof(double) * t2.size()) == 0);
+        }
+        // without gradients: no store needed, the same matching and terms
+        io.store = nullptr;
+        std::vector<int> a3(rows);
+        std::vector<double> t3(L * H4J_TERMS_LEN);
+        CHECK_EQ(h4j_cpu_forward_layers_io(L, B, Q, C, &io, sl.data(), sb.data(), b.offsets.data(),
+                                           b.labels.data(), b.tboxes.data(), cfg, a3.data(), nullptr,
+                                           t3.data(), nullptr, nullptr),
+                 H4J_OK);
+        CHECK(a3 == a0);
+        CHECK(std::memcmp(t3.data(), t0.data(), sizeof(double) * t3.size()) == 0);
+    }
+}
+
+// Bad values are named as the contiguous call names them (checked on the pool after the loads);
+// a failed load or store is its status, naming the layer and image; bad arguments are named.
+TEST(io_entry_names_bad_values_failed_copies_and_bad_arguments) {
+    const int L = 4, B = 16, Q = 100, C = 92;
+    const Batch b = make(L, B, Q, C, std::vector<int>(B, 10), false, 11);
+    const std::size_t rows = (std::size_t)L * B * Q, nl = (std::size_t)B * Q * C;
+    std::vector<int> a(rows);
+    std::vector<double> t(L * H4J_TERMS_LEN);
+    std::vector<float> sl(rows * C), sb(rows * 4), sgl(rows * C), sgb(rows * 4);
+    auto run = [&](LayerArrays& arrays, h4j_layer_io* io, bool grads) {
+        if (io == nullptr) return -1;
+        io->ctx = &arrays;
+        return h4j_cpu_forward_layers_io(L, B, Q, C, io, sl.data(), sb.data(), b.offsets.data(),
+                                         b.labels.data(), b.tboxes.data(), nullptr, a.data(), nullptr,
+                                         t.data(), grads ? sgl.data() : nullptr,
+                                         grads ? sgb.data() : nullptr);
+    };
+    auto expect = [&](int got, int rc, const std::string& msg) {
+        CHECK_EQ(got, rc);
+        CHECK_MSG(std::string(h4j_last_error()) == msg, "got '%s', want '%s'", h4j_last_error(), msg.c_str());
+    };
+    h4j_layer_io io{nullptr, &LayerArrays::load, &LayerArrays::store};
+    {
+        LayerArrays x(b, L);
+        x.logits[2][((15 * Q + 99) * C) + 7] = INFINITY;
+        x.logits[3][3] = NAN;
+        expect(run(x, &io, true), H4J_ERR_NON_FINITE, "layer 2: pred_logits[15][99][7] is inf; must be finite");
+        x.logits[0][(2 * Q + 1) * C] = NAN;
+        expect(run(x, &io, true), H4J_ERR_NON_FINITE, "pred_logits[2][1][0] is nan; must be finite");
+    }
+    {
+        LayerArrays x(b, L);
+        x.boxes[1][(4 * Q + 8) * 4 + 2] = -0.25f;
+        expect(run(x, &io, false), H4J_ERR_INVALID_ARG, "layer 1: pred_boxes[4][8][2] is -0.25; width must be >= 0");
+    }
+    {
+        LayerArrays x(b, L);
+        x.fail_load = 3 * 1000000 + 5 * Q;
+        expect(run(x, &io, true), H4J_ERR_INTERNAL,
+               "h4j_cpu_forward_layers_io: io->load failed (internal error) for layer 3, image 5");
+    }
+    {
+        LayerArrays x(b, L);
+        x.fail_store = 1 * 1000000 + 7 * Q;
+        expect(run(x, &io, true), H4J_ERR_INVALID_ARG,
+               "h4j_cpu_forward_layers_io: io->store failed (invalid argument) for layer 1, image 7");
+        CHECK_EQ(run(x, &io, false), H4J_OK);  // no gradients: nothing stored, nothing fails
+    }
+    LayerArrays x(b, L);
+    expect(h4j_cpu_forward_layers_io(L, B, Q, C, nullptr, sl.data(), sb.data(), b.offsets.data(), b.labels.data(),
+                                     b.tboxes.data(), nullptr, a.data(), nullptr, t.data(), nullptr, nullptr),
+           H4J_ERR_INVALID_ARG, "io is NULL");
+    h4j_layer_io no_load{&x, nullptr, &LayerArrays::store};
+    expect(run(x, &no_load, false), H4J_ERR_INVALID_ARG, "io->load is NULL");
+    h4j_layer_io no_store{&x, &LayerArrays::load, nullptr};
+    expect(run(x, &no_store, true), H4J_ERR_INVALID_ARG, "io->store is NULL; the gradients need it");
+    expect(h4j_cpu_forward_layers_io(L, B, Q, C, &io, nullptr, sb.data(), b.offsets.data(), b.labels.data(),
+                                     b.tboxes.data(), nullptr, a.data(), nullptr, t.data(), nullptr, nullptr),
+           H4J_ERR_INVALID_ARG, "logits_stage is NULL");
+    io.ctx = &x;
+    expect(h4j_cpu_forward_layers_io(L, B, Q, C, &io, sl.data(), sb.data(), b.offsets.data(), b.labels.data(),
+                                     b.tboxes.data(), nullptr, a.data(), nullptr, t.data(), sgl.data(), nullptr),
+           H4J_ERR_INVALID_ARG, "grad_logits and grad_boxes must be both NULL or both non-NULL");
+    expect(h4j_cpu_forward_layers_io(0, B, Q, C, &io, sl.data(), sb.data(), b.offsets.data(), b.labels.data(),
+                                     b.tboxes.data(), nullptr, a.data(), nullptr, t.data(), nullptr, nullptr),
+           H4J_ERR_INVALID_ARG, "L is 0; must be >= 1");
+    (void)nl;
 }
 
 H4J_TEST_MAIN

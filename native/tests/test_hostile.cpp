@@ -278,6 +278,55 @@ TEST(thread_settings_take_any_int) {
     CHECK(h4j_status_string(INT_MAX) != nullptr);
 }
 
+// h4j_cpu_forward_layers_io: hostile sizes and NULL arrays are statuses with a message, before
+// any slice is loaded; the same arguments made valid succeed.
+TEST(io_entry_refuses_hostile_sizes_and_nulls) {
+    Base a;
+    struct Source {
+        Base* a;
+        int loads = 0;
+        static int load(void* c, int, int row, int rows, float* ld, float* bd) {
+            auto* s = static_cast<Source*>(c);
+            ++s->loads;
+            std::memcpy(ld, s->a->logits.data() + row * s->a->C, sizeof(float) * rows * s->a->C);
+            std::memcpy(bd, s->a->boxes.data() + row * 4, sizeof(float) * rows * 4);
+            return H4J_OK;
+        }
+        static int store(void*, int, int, int, const float*, const float*) { return H4J_OK; }
+    } src{&a};
+    h4j_layer_io io{&src, &Source::load, &Source::store};
+    std::vector<float> sl(a.logits.size()), sb(a.boxes.size()), gl(a.logits.size()), gb(a.boxes.size());
+    std::vector<double> terms(H4J_TERMS_LEN);
+    auto call = [&](int L, int B, int Q, int C, const int* off, const int* lab, const float* tb,
+                    int* as, double* te) {
+        return h4j_cpu_forward_layers_io(L, B, Q, C, &io, sl.data(), sb.data(), off, lab, tb, nullptr,
+                                         as, a.mc.data(), te, gl.data(), gb.data());
+    };
+    const int* off = a.offsets.data();
+    const int* lab = a.labels.data();
+    const float* tb = a.tboxes.data();
+    int* as = a.assign.data();
+    double* te = terms.data();
+    const int bad[][4] = {{0, 2, 3, 4},  {-1, 2, 3, 4},      {INT_MAX, 2, 3, 4}, {1, -2, 3, 4},
+                          {1, 2, -3, 4}, {1, 2, 3, -4},       {1, 2, 3, 1},       {1, INT_MAX, INT_MAX, 4},
+                          {1, 0, 3, 4},  {1, 2, INT_MAX, 4}};
+    for (const auto& d : bad) {
+        CHECK_MSG(call(d[0], d[1], d[2], d[3], off, lab, tb, as, te) != H4J_OK, "L=%d B=%d Q=%d C=%d", d[0],
+                  d[1], d[2], d[3]);
+        CHECK(std::strlen(h4j_last_error()) > 0);
+    }
+    CHECK_EQ(call(1, 2, 3, 4, nullptr, lab, tb, as, te), H4J_ERR_INVALID_ARG);
+    CHECK_EQ(call(1, 2, 3, 4, off, nullptr, tb, as, te), H4J_ERR_INVALID_ARG);
+    CHECK_EQ(call(1, 2, 3, 4, off, lab, nullptr, as, te), H4J_ERR_INVALID_ARG);
+    CHECK_EQ(call(1, 2, 3, 4, off, lab, tb, nullptr, te), H4J_ERR_INVALID_ARG);
+    CHECK_EQ(call(1, 2, 3, 4, off, lab, tb, as, nullptr), H4J_ERR_INVALID_ARG);
+    std::vector<int> broken = {0, 5, 3};  // decreasing offsets
+    CHECK_EQ(call(1, 2, 3, 4, broken.data(), lab, tb, as, te), H4J_ERR_INVALID_ARG);
+    CHECK_EQ(src.loads, 0);
+    CHECK_EQ(call(1, 2, 3, 4, off, lab, tb, as, te), H4J_OK);
+    CHECK_EQ(src.loads, 2);
+}
+
 // h4j_cpu_forward_layers_v: NULL arrays of layer pointers, NULL entries and bad L are statuses
 // naming the argument (and its layer); valid per-layer pointers give h4j_cpu_forward_layers' results.
 TEST(layer_pointer_arrays_are_checked) {

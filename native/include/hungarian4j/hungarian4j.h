@@ -161,6 +161,33 @@ int h4j_cpu_forward_layers_v(int L, int B, int Q, int C, const float* const* log
                              double* matching_cost_out, double* terms_out,
                              float* const* grad_logits, float* const* grad_boxes);
 
+/** How h4j_cpu_forward_layers_io reaches predictions it cannot address: a binding's copy-in and
+ *  copy-out of slices (a JVM's arrays through JNI's array regions, which never hold off the
+ *  garbage collector). A row is one query of one image: C logits and 4 box floats. Called from
+ *  the pool's threads, concurrently, each slice once; return H4J_OK or an H4J_ERR_* code. */
+typedef struct h4j_layer_io {
+    void* ctx; /* passed back to both functions */
+    /** Copies rows [row, row + rows) of layer `layer` into logits_dst[rows*C], boxes_dst[rows*4]. */
+    int (*load)(void* ctx, int layer, int row, int rows, float* logits_dst, float* boxes_dst);
+    /** Copies the gradients of rows [row, row + rows) of layer `layer` out (NULL without gradients). */
+    int (*store)(void* ctx, int layer, int row, int rows, const float* grad_logits,
+                 const float* grad_boxes);
+} h4j_layer_io;
+
+/** h4j_cpu_forward_layers on predictions that io->load brings in, slice by slice, into the
+ *  caller's staging memory (logits_stage[L*B*Q*C], boxes_stage[L*B*Q*4], laid out as
+ *  h4j_cpu_forward_layers takes them): the slices are loaded and checked on the pool (the first
+ *  bad value named exactly as there), then each (layer, image, group) item is solved and its
+ *  gradients (written to grad_logits_stage / grad_boxes_stage, both NULL = no gradients) are
+ *  handed to io->store while still in cache. Results are identical to h4j_cpu_forward_layers on the
+ *  same values. A failed load or store is its status, naming the layer and image; outputs may then
+ *  be partly written. */
+int h4j_cpu_forward_layers_io(int L, int B, int Q, int C, const h4j_layer_io* io,
+                              float* logits_stage, float* boxes_stage, const int* offsets,
+                              const int* labels, const float* tboxes, const double* cfg,
+                              int* assign_out, double* matching_cost_out, double* terms_out,
+                              float* grad_logits_stage, float* grad_boxes_stage);
+
 /* ---- CUDA backend -------------------------------------------------------------------------- */
 /** 1 when the library was built with CUDA and at least one device is usable, else 0. */
 int h4j_cuda_available(void);

@@ -6,7 +6,10 @@ import java.util.Locale;
 
 /**
  * Whether the native CPU calls may take Java arrays in place (JNI critical regions, JavaCPP's
- * {@code @CriticalRegion}) instead of staging them through per-thread direct buffers ({@link ArrayStaging}).
+ * {@code @CriticalRegion}) instead of staging them: the whole pipeline ({@code forward}, one layer or several)
+ * through the native pool's JNI array-region copies into per-thread stages, slice by slice (h4j_jni_regions.h), the
+ * stage calls ({@code costBlocks}, {@code match}, {@code loss}) through per-thread direct buffers
+ * ({@link ArrayStaging}).
  *
  * <p>A critical region makes the JVM either pin the array or hold off the garbage collector until the region ends.
  * G1 pins the region holding the array from JDK 22 on (JEP 423), so collections go on around it; on JDK 17-21 G1
@@ -46,7 +49,8 @@ final class InPlaceArrays {
 
     /** What was decided and why, for {@code info} and bench output. */
     static String describe() {
-        return (ENABLED ? "in place (JNI critical regions" : "staged (per-thread direct buffers")
+        return (ENABLED ? "in place (JNI critical regions" : "staged (the whole pipeline copied slice by slice by the "
+                + "native pool with JNI array regions, the stage calls through per-thread direct buffers")
                 + ", JDK " + Runtime.version().feature() + ")";
     }
 }

@@ -211,12 +211,15 @@ public final class NativeBackend implements ComputeBackend {
                     offsets, t.labels(), t.boxes(), NativeConfig.pack(config), assignment, cost, terms, gradLogits,
                     gradBoxes, status);
             NativeStatus.check(status[0], "h4j_cpu_forward_layers_v");
-        } else {
-            NativeStatus.check(NativeLibrary.h4j_cpu_forward_layers(layers, p.batch(), p.queries(), p.numLogits(),
-                    st.layerLogits(batch), st.layerBoxes(batch), offsets, t.labels(), t.boxes(),
-                    NativeConfig.pack(config), assignment, cost, terms, st.layerGradLogits(batch, gradLogits),
-                    st.layerGradBoxes(batch, gradBoxes)), "h4j_cpu_forward_layers");
-            st.copyLayerGradients(batch, gradLogits, gradBoxes);
+        } else { // every layer copied slice by slice by the pool's threads (JNI array regions)
+            float[][] logits = new float[layers][];
+            float[][] boxes = new float[layers][];
+            for (int l = 0; l < layers; l++) {
+                logits[l] = batch.layer(l).logits();
+                boxes[l] = batch.layer(l).boxes();
+            }
+            regionsForward(st, layers, batch, offsets, config, logits, boxes, assignment, cost, terms, gradLogits,
+                    gradBoxes);
         }
         List<Forward> out = new ArrayList<>(layers);
         for (int l = 0; l < layers; l++) {
@@ -332,11 +335,32 @@ public final class NativeBackend implements ComputeBackend {
                     termsOut, gradLogits, gradBoxes), "h4j_cpu_forward");
             return;
         }
-        NativeStatus.check(NativeLibrary.h4j_cpu_forward(p.batch(), p.queries(), p.numLogits(),
-                st.logits(p), st.boxes(p), offsets, t.labels(), t.boxes(),
-                NativeConfig.pack(config), assignOut, costOut, termsOut,
-                st.gradLogits(p, gradLogits), st.gradBoxes(p, gradBoxes)), "h4j_cpu_forward");
-        st.copyGradients(p, gradLogits, gradBoxes);
+        try {
+            regionsForward(st, 1, batch, offsets, config, st.oneLayer(0, p.logits()), st.oneLayer(1, p.boxes()),
+                    assignOut, costOut, termsOut, st.oneLayer(2, gradLogits), st.oneLayer(3, gradBoxes));
+        } finally {
+            st.clearOneLayer();
+        }
+    }
+
+    /**
+     * h4j_cpu_forward_layers_io through the JNI glue: {@code layers} layers' arrays copied into this thread's
+     * stages and the gradients out of them by the pool's threads, slice by slice (no critical region). Every array
+     * has been checked by the caller (one gradient without the other is refused by the native call).
+     */
+    private static void regionsForward(ArrayStaging st, int layers, Batch batch, int[] offsets,
+            HungarianConfig config, float[][] logits, float[][] boxes, int[] assignOut, double[] costOut,
+            double[] termsOut, float[][] gradLogits, float[][] gradBoxes) {
+        Predictions p = batch.predictions();
+        Targets t = batch.targets();
+        long nl = (long) layers * p.logits().length;
+        long nb = (long) layers * p.boxes().length;
+        int[] status = {H4J_ERR_INTERNAL};
+        NativeLibrary.h4j_jni_forward_layers_regions(layers, p.batch(), p.queries(), p.numLogits(), logits, boxes,
+                st.logitsRoom(nl), st.boxesRoom(nb), offsets, t.labels(), t.boxes(), NativeConfig.pack(config),
+                assignOut, costOut, termsOut, gradLogits, gradBoxes, st.gradLogitsRoom(nl, gradLogits != null),
+                st.gradBoxesRoom(nb, gradBoxes != null), status);
+        NativeStatus.check(status[0], layers == 1 ? "h4j_cpu_forward" : "h4j_cpu_forward_layers");
     }
 
     /** {@code Q * offsets[B]}: the floats of a batch's cost blocks. */

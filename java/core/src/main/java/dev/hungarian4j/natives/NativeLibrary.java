@@ -17,7 +17,7 @@ import org.bytedeco.javacpp.annotation.Raw;
  * time. Every function returns a status code ({@code 0} = OK); {@link #h4j_last_error()} describes the
  * last failure on the calling thread. Use {@link NativeBackend}, which turns codes into exceptions.
  */
-@Platform(include = {"hungarian4j/hungarian4j.h", "hungarian4j/auction.h", "h4j_jni_layers.h"}, link = "hungarian4j")
+@Platform(include = {"hungarian4j/hungarian4j.h", "hungarian4j/auction.h", "h4j_jni_layers.h", "h4j_jni_regions.h"}, link = "hungarian4j")
 final class NativeLibrary {
     private NativeLibrary() {
     }
@@ -105,6 +105,23 @@ final class NativeLibrary {
             @Raw Object boxes, @Raw Object offsets, @Raw Object labels, @Raw Object tboxes, @Raw Object cfg,
             @Raw Object assignOut, @Raw Object matchingCostOut, @Raw Object termsOut, @Raw Object gradLogits,
             @Raw Object gradBoxes, @Raw Object statusOut);
+
+    /**
+     * h4j_cpu_forward_layers_io on Java arrays, one {@code float[]} per layer (native/jni/h4j_jni_regions.h): the
+     * pool's threads copy each (layer, image) slice in with JNI's GetFloatArrayRegion into the staging memory, and
+     * each item's gradients out with SetFloatArrayRegion while they are in cache; no critical region, so the
+     * garbage collector is never held off. {@code float[][]} logits, boxes and gradients travel as {@code Object}s
+     * (both gradients null or neither, and with them their stages); the stages hold {@code L*B*Q*C} and
+     * {@code L*B*Q*4} floats; the status code goes into {@code statusOut[0]}. Where {@link InPlaceArrays} does not
+     * pin; the caller checks every array first.
+     */
+    @Raw(withEnv = true)
+    static native void h4j_jni_forward_layers_regions(int L, int B, int Q, int C, @Raw Object logits,
+            @Raw Object boxes, FloatPointer logitsStage, FloatPointer boxesStage, @Cast("const int*") int[] offsets,
+            @Cast("const int*") int[] labels, @Cast("const float*") float[] tboxes,
+            @Cast("const double*") double[] cfg, int[] assignOut, double[] matchingCostOut, double[] termsOut,
+            @Raw Object gradLogits, @Raw Object gradBoxes, FloatPointer gradLogitsStage, FloatPointer gradBoxesStage,
+            int[] statusOut);
 
     static native int h4j_cpu_match_auction(int B, int Q, @Cast("const int*") int[] offsets,
             @Cast("const float*") FloatPointer costs, int[] assignOut, double[] matchingCostOut, int[] statsOut);

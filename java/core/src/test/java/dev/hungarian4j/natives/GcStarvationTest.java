@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Native calls must never starve the garbage collector: a training loop's data-loading threads allocate while the
  * loss runs. Runs {@link GcStarvationMain} in a child JVM with a 192 MB heap for 6 seconds; passing the arrays in
- * JNI critical regions made it fail with OutOfMemoryError on JDK 17 (G1), the staged copies of ArrayStaging pass,
+ * JNI critical regions made it fail with OutOfMemoryError on JDK 17 (G1), the staged path (JNI array-region
+ * copies by the native pool) passes,
  * and on JDK 22+ (G1 pins regions) the in-place path that {@link InPlaceArrays} then picks passes.
  */
 class GcStarvationTest {
