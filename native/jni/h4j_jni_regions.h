@@ -86,22 +86,19 @@ struct Regions {
 
 }  // namespace h4j_jni
 
-// logits, boxes, grad_logits, grad_boxes: float[][] of L arrays (a gradient's stage null exactly
-// when the gradient is); the stages and the rest as h4j_cpu_forward_layers_io takes them.
+// logits, boxes, grad_logits, grad_boxes: float[][] of L arrays (the gradients both null or
+// neither: the Java caller checks that and every array first); the rest as
+// h4j_cpu_forward_layers_io takes them.
 inline int h4j_jni_forward_layers_regions_call(JNIEnv* env, jint L, jint B, jint Q, jint C,
-                                               jobject logits, jobject boxes, float* logits_stage,
-                                               float* boxes_stage, const int* offsets,
+                                               jobject logits, jobject boxes, const int* offsets,
                                                const int* labels, const float* tboxes,
                                                const double* cfg, int* assign_out,
                                                double* matching_cost_out, double* terms_out,
-                                               jobject grad_logits, jobject grad_boxes,
-                                               float* grad_logits_stage,
-                                               float* grad_boxes_stage) {
+                                               jobject grad_logits, jobject grad_boxes) {
     if (L < 1 || logits == nullptr || boxes == nullptr ||
-        (grad_logits == nullptr) != (grad_logits_stage == nullptr) ||
-        (grad_boxes == nullptr) != (grad_boxes_stage == nullptr))
-        return H4J_ERR_INVALID_ARG;  // the Java caller checks all of these first
-    // one gradient without the other: h4j_cpu_forward_layers_io refuses it, with its message
+        (grad_logits == nullptr) != (grad_boxes == nullptr))
+        return H4J_ERR_INVALID_ARG;
+    const bool grads = grad_logits != nullptr;
     try {
         h4j_jni::Regions r;
         r.env = env;
@@ -111,33 +108,28 @@ inline int h4j_jni_forward_layers_regions_call(JNIEnv* env, jint L, jint B, jint
         int rc = H4J_OK;
         for (jint l = 0; rc == H4J_OK && l < L; ++l) rc = r.add(r.logits, logits, l);
         for (jint l = 0; rc == H4J_OK && l < L; ++l) rc = r.add(r.boxes, boxes, l);
-        for (jint l = 0; rc == H4J_OK && grad_logits != nullptr && l < L; ++l)
-            rc = r.add(r.grad_logits, grad_logits, l);
-        for (jint l = 0; rc == H4J_OK && grad_boxes != nullptr && l < L; ++l)
-            rc = r.add(r.grad_boxes, grad_boxes, l);
+        for (jint l = 0; rc == H4J_OK && grads && l < L; ++l) rc = r.add(r.grad_logits, grad_logits, l);
+        for (jint l = 0; rc == H4J_OK && grads && l < L; ++l) rc = r.add(r.grad_boxes, grad_boxes, l);
         if (rc != H4J_OK) return rc;
         h4j_layer_io io{&r, &h4j_jni::Regions::load, &h4j_jni::Regions::store};
-        return h4j_cpu_forward_layers_io(L, B, Q, C, &io, logits_stage, boxes_stage, offsets,
-                                         labels, tboxes, cfg, assign_out, matching_cost_out,
-                                         terms_out, grad_logits_stage, grad_boxes_stage);
+        return h4j_cpu_forward_layers_io(L, B, Q, C, &io, offsets, labels, tboxes, cfg, assign_out,
+                                         matching_cost_out, terms_out, grads ? 1 : 0);
     } catch (const std::bad_alloc&) {
         return H4J_ERR_OUT_OF_MEMORY;
     }
 }
 
 inline void h4j_jni_forward_layers_regions(JNIEnv* env, jclass, jint L, jint B, jint Q, jint C,
-                                           jobject logits, jobject boxes, float* logits_stage,
-                                           float* boxes_stage, const int* offsets,
+                                           jobject logits, jobject boxes, const int* offsets,
                                            const int* labels, const float* tboxes,
                                            const double* cfg, int* assign_out,
                                            double* matching_cost_out, double* terms_out,
                                            jobject grad_logits, jobject grad_boxes,
-                                           float* grad_logits_stage, float* grad_boxes_stage,
                                            int* status_out) {
-    const int rc = h4j_jni_forward_layers_regions_call(
-        env, L, B, Q, C, logits, boxes, logits_stage, boxes_stage, offsets, labels, tboxes, cfg,
-        assign_out, matching_cost_out, terms_out, grad_logits, grad_boxes, grad_logits_stage,
-        grad_boxes_stage);
+    const int rc = h4j_jni_forward_layers_regions_call(env, L, B, Q, C, logits, boxes, offsets,
+                                                       labels, tboxes, cfg, assign_out,
+                                                       matching_cost_out, terms_out, grad_logits,
+                                                       grad_boxes);
     if (status_out != nullptr) status_out[0] = rc;
 }
 

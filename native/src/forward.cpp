@@ -7,6 +7,8 @@
 #include <atomic>
 #include <cstdio>
 #include <cstring>
+#include <new>
+#include <vector>
 
 #include "internal.h"
 
@@ -52,10 +54,25 @@ struct LayerFloats {
     }
 };
 
-// The pipeline of both entry points once the predictions are validated and p describes them
-// (p.B = B*G items of one layer on entry).
-// With `io` (h4j_cpu_forward_layers_io), each item's gradients go to io->store right after its
-// loss, while they are in cache.
+// This thread's rows of one item (or slice) for h4j_cpu_forward_layers_io: loaded here, solved
+// here, the gradients written here and stored from here; reused, so they stay in cache.
+struct IoScratch {
+    std::vector<float> logits, boxes, grad_logits, grad_boxes;
+    void ensure(std::size_t nl, std::size_t nb) {
+        if (logits.size() < nl) logits.resize(nl), grad_logits.resize(nl);
+        if (boxes.size() < nb) boxes.resize(nb), grad_boxes.resize(nb);
+    }
+};
+
+IoScratch& io_scratch() {
+    thread_local IoScratch s;
+    return s;
+}
+
+// The pipeline of the entry points once the predictions are validated and p describes them
+// (p.B = B*G items of one layer on entry). With `io` (h4j_cpu_forward_layers_io) each item loads
+// its rows into this thread's scratch, is solved there, and stores its gradients from there
+// (grad_logits / grad_boxes are then unused).
 int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const int* offsets,
                   int* assign_out, double* matching_cost_out, double* terms_out,
                   const LayerFloats& grad_logits, const LayerFloats& grad_boxes, bool grads,
@@ -73,29 +90,49 @@ int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const in
     const LossNorm norm = loss_norm(p, matched, (long long)B * Q - matched);
     std::vector<ImageTerms>& per = terms_scratch(p.B);
     std::vector<long long>& overflow = overflow_scratch(p.B);
-    FirstFailure stored;  // the first item whose io->store failed
+    FirstFailure loaded, stored;  // the first item whose io->load / io->store failed
     if (int rc = for_each_image(
             fn, p.B, estimate_work(p, true, true, true),
             [&](int i) -> int {
-                const int M = p.M(i);
+                Problem own;  // with io: this item's problem, its rows in this thread's scratch
+                IoScratch* s = nullptr;
+                if (io) {
+                    s = &io_scratch();
+                    s->ensure((std::size_t)R * C, (std::size_t)R * 4);
+                    // item i % per_layer of its layer: rows from (i % per_layer) * R
+                    const int rc = io->load(io->ctx, i / per_layer, (i % per_layer) * R, R,
+                                            s->logits.data(), s->boxes.data());
+                    if (rc != H4J_OK) {
+                        loaded.mark(i, rc);
+                        return rc;
+                    }
+                    own = p;
+                    own.item_logits = s->logits.data();
+                    own.item_boxes = s->boxes.data();
+                }
+                const Problem& q = io ? own : p;
+                const int M = q.M(i);
                 ImageWork& w = image_work();
                 w.ensure(R, C, M, (std::size_t)R * M, M > 0);
                 int* a = assign_out + (std::size_t)i * R;
                 double mc = 0.0;
                 if (M > 0) {
-                    image_cost(p, i, w, w.cost.data(), !p.cfg.focal);
+                    image_cost(q, i, w, w.cost.data(), !q.cfg.focal);
                     if (int rc = check_block(i, R, M, w.cost.data(), overflow)) return rc;
                     if (int rc = lsap_block(R, M, w.cost.data(), a, &mc)) return rc;
                 } else {
                     std::fill(a, a + R, -1);
                 }
-                float* gl = grads ? grad_logits.of(i, per_layer, (std::size_t)R * C) : nullptr;
-                float* gb = grads ? grad_boxes.of(i, per_layer, (std::size_t)R * 4) : nullptr;
-                image_loss(p, i, a, w, norm.scales, gl, gb, &per[i], M > 0);
+                float* gl = !grads ? nullptr
+                            : io     ? s->grad_logits.data()
+                                     : grad_logits.of(i, per_layer, (std::size_t)R * C);
+                float* gb = !grads ? nullptr
+                            : io     ? s->grad_boxes.data()
+                                     : grad_boxes.of(i, per_layer, (std::size_t)R * 4);
+                image_loss(q, i, a, w, norm.scales, gl, gb, &per[i], M > 0);
                 per[i].mc = mc;
                 if (io && grads) {
-                    const int k = i % per_layer;  // image k / G, group k % G of layer i / per_layer
-                    const int rc = io->store(io->ctx, i / per_layer, (k / G) * Q + (k % G) * R, R, gl, gb);
+                    const int rc = io->store(io->ctx, i / per_layer, (i % per_layer) * R, R, gl, gb);
                     if (rc != H4J_OK) {
                         stored.mark(i, rc);
                         return rc;
@@ -103,6 +140,10 @@ int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const in
                 }
                 return H4J_OK;
             })) {
+        if (loaded.any())  // after load_layers' loads: the caller changed its arrays meanwhile
+            return set_error(loaded.status, "%s: io->load failed (%s) for layer %d, image %d", fn,
+                             h4j_status_string(loaded.status), loaded.first / per_layer,
+                             (loaded.first % per_layer) / G);
         if (stored.any() && stored.first <= first_overflow(overflow))
             return set_error(stored.status, "%s: io->store failed (%s) for layer %d, image %d", fn,
                              h4j_status_string(stored.status), stored.first / per_layer,
@@ -163,37 +204,46 @@ int validate_aux_layers(const h4j::Problem& p, int L, int B, int Q, int C, const
     return bad.load() ? serial() : H4J_OK;
 }
 
-// h4j_cpu_forward_layers_io's predictions: every (layer, image) slice loaded by io->load into the
-// staging memory and checked on the pool (one wake-up of the workers for both, the slice still in
-// cache when checked). A failed load names its slice; a bad value is then named by the one-layer
-// checks on the loaded layers, in order, on this thread: as h4j_cpu_forward_layers names it.
-int load_layers(const h4j::Problem& p, int L, int B, int Q, int C, const h4j_layer_io* io,
-                float* logits, float* boxes) {
+// h4j_cpu_forward_layers_io's predictions checked before anything is written: every (layer,
+// image) slice loaded by io->load into the thread's scratch and checked there, on the pool. A
+// failed load names its slice; a bad value is then named, on this thread, by the one-layer checks
+// of each layer loaded whole, in order: as h4j_cpu_forward_layers names it.
+int check_layers(const h4j::Problem& p, int L, int B, int Q, int C, const h4j_layer_io* io) {
     using namespace h4j;
     const std::size_t nl = (std::size_t)Q * C, nb = (std::size_t)Q * 4;
     FirstFailure failed;
     std::atomic<bool> bad{false};
-    auto slice = [&](int k) {  // k = l * B + b: where h4j_cpu_forward_layers has it
-        float* lg = logits + (std::size_t)k * nl;
-        float* bx = boxes + (std::size_t)k * nb;
-        const int rc = io->load(io->ctx, k / B, (k % B) * Q, Q, lg, bx);
-        if (rc != H4J_OK) {
-            failed.mark(k, rc);
-            return;
+    auto slice = [&](int k) {  // k = l * B + b
+        int rc = H4J_OK;
+        try {
+            IoScratch& s = io_scratch();
+            s.ensure(nl, nb);
+            rc = io->load(io->ctx, k / B, (k % B) * Q, Q, s.logits.data(), s.boxes.data());
+            if (rc == H4J_OK && !predictions_valid(s.logits.data(), nl, s.boxes.data(), nb))
+                bad.store(true, std::memory_order_relaxed);
+        } catch (const std::bad_alloc&) {
+            rc = H4J_ERR_OUT_OF_MEMORY;
         }
-        if (!predictions_valid(lg, nl, bx, nb)) bad.store(true, std::memory_order_relaxed);
+        if (rc != H4J_OK) failed.mark(k, rc);
     };
     Problem all = p;  // every layer's items, as the item loop will see them
     all.B = L * p.B;
     parallel_for(L * B, estimate_work(all, true, true, true), slice);
-    if (failed.any())
-        return set_error(failed.status, "h4j_cpu_forward_layers_io: io->load failed (%s) for layer "
-                         "%d, image %d", h4j_status_string(failed.status), failed.first / B,
-                         failed.first % B);
+    auto load_failed = [](int status, int l, int b) {
+        return set_error(status, "h4j_cpu_forward_layers_io: io->load failed (%s) for layer %d, "
+                         "image %d", h4j_status_string(status), l, b);
+    };
+    if (failed.any()) return load_failed(failed.status, failed.first / B, failed.first % B);
     if (!bad.load()) return H4J_OK;
-    for (int l = 0; l < L; ++l)
-        if (int rc = validate_layer_predictions(l, B, Q, C, logits, boxes)) return rc;
-    return H4J_OK;
+    std::vector<float> logits((std::size_t)B * nl), boxes((std::size_t)B * nb);
+    for (int l = 0; l < L; ++l) {
+        for (int b = 0; b < B; ++b)
+            if (int rc = io->load(io->ctx, l, b * Q, Q, logits.data() + b * nl, boxes.data() + b * nb))
+                return load_failed(rc, l, b);
+        if (int rc = validate_layer_arrays(l, B, Q, C, logits.data(), boxes.data())) return rc;
+    }
+    return set_error(H4J_ERR_INTERNAL, "h4j_cpu_forward_layers_io: a bad value was loaded once "
+                     "but not again (the arrays changed during the call)");
 }
 
 int check_layer_count(int L, int B, int Q) {
@@ -271,35 +321,29 @@ extern "C" int h4j_cpu_forward_layers_v(int L, int B, int Q, int C, const float*
 }
 
 extern "C" int h4j_cpu_forward_layers_io(int L, int B, int Q, int C, const h4j_layer_io* io,
-                                         float* logits_stage, float* boxes_stage,
                                          const int* offsets, const int* labels, const float* tboxes,
                                          const double* cfg, int* assign_out,
                                          double* matching_cost_out, double* terms_out,
-                                         float* grad_logits_stage, float* grad_boxes_stage) {
+                                         int gradients) {
     using namespace h4j;
     return guarded("h4j_cpu_forward_layers_io", [&]() -> int {
         if (int rc = check_layer_count(L, B, Q)) return rc;
         if (int rc = require(io, "io")) return rc;
         if (io->load == nullptr) return set_error(H4J_ERR_INVALID_ARG, "io->load is NULL");
-        if (int rc = require(logits_stage, "logits_stage")) return rc;
-        if (int rc = require(boxes_stage, "boxes_stage")) return rc;
         if (int rc = require(assign_out, "assign_out")) return rc;  // before anything is loaded
         if (int rc = require(terms_out, "terms_out")) return rc;
-        if (int rc = validate_grad_pair(grad_logits_stage, grad_boxes_stage)) return rc;
-        const bool grads = grad_logits_stage != nullptr;
+        const bool grads = gradients != 0;
         if (grads && io->store == nullptr)
             return set_error(H4J_ERR_INVALID_ARG, "io->store is NULL; the gradients need it");
         Problem p;
         long long T = 0;
-        if (int rc = setup_problem_unchecked(B, Q, C, logits_stage, boxes_stage, offsets, labels,
-                                             tboxes, cfg, &p, &T, true))
+        if (int rc = setup_problem_unchecked(B, Q, C, nullptr, nullptr, offsets, labels, tboxes,
+                                             cfg, &p, &T, true))
             return rc;
-        if (int rc = load_layers(p, L, B, Q, C, io, logits_stage, boxes_stage)) return rc;
-        LayerFloats gl, gb;
-        gl.base = grad_logits_stage;
-        gb.base = grad_boxes_stage;
+        if (int rc = check_layers(p, L, B, Q, C, io)) return rc;
+        const LayerFloats unused;  // the items' gradients live in their threads' scratch
         return forward_items("h4j_cpu_forward_layers_io", L, B, Q, p, offsets, assign_out,
-                             matching_cost_out, terms_out, gl, gb, grads, io);
+                             matching_cost_out, terms_out, unused, unused, grads, io);
     });
 }
 

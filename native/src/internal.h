@@ -126,13 +126,19 @@ struct Problem {
     const float* const* layer_logits = nullptr;
     const float* const* layer_boxes = nullptr;
     int per_layer = 0;  // items per layer (nimg * G) when layer_logits is set
+    /// Set on an item's own copy of the problem (h4j_cpu_forward_layers_io): that item's rows,
+    /// loaded into this thread's scratch.
+    const float* item_logits = nullptr;
+    const float* item_boxes = nullptr;
 
     const float* logits_of(int i) const {
+        if (item_logits) return item_logits;
         if (layer_logits)
             return layer_logits[i / per_layer] + (std::size_t)(i % per_layer) * Q * C;
         return logits + (std::size_t)i * Q * C;
     }
     const float* boxes_of(int i) const {
+        if (item_boxes) return item_boxes;
         if (layer_boxes) return layer_boxes[i / per_layer] + (std::size_t)(i % per_layer) * Q * 4;
         return boxes + (std::size_t)i * Q * 4;
     }

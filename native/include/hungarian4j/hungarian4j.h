@@ -174,19 +174,17 @@ typedef struct h4j_layer_io {
                  const float* grad_boxes);
 } h4j_layer_io;
 
-/** h4j_cpu_forward_layers on predictions that io->load brings in, slice by slice, into the
- *  caller's staging memory (logits_stage[L*B*Q*C], boxes_stage[L*B*Q*4], laid out as
- *  h4j_cpu_forward_layers takes them): the slices are loaded and checked on the pool (the first
- *  bad value named exactly as there), then each (layer, image, group) item is solved and its
- *  gradients (written to grad_logits_stage / grad_boxes_stage, both NULL = no gradients) are
- *  handed to io->store while still in cache. Results are identical to h4j_cpu_forward_layers on the
- *  same values. A failed load or store is its status, naming the layer and image; outputs may then
- *  be partly written. */
+/** h4j_cpu_forward_layers on predictions that io->load brings in slice by slice: no copy of the
+ *  layers is kept. First every (layer, image) slice is loaded into a thread's scratch and checked,
+ *  on the pool (a bad value is named exactly as h4j_cpu_forward_layers names it, and nothing is
+ *  written); then each (layer, image, group) item loads its rows again, is solved while they are in
+ *  cache, and with gradients != 0 hands its gradients' rows to io->store. Results are identical to
+ *  h4j_cpu_forward_layers on the same values. A failed load or store is its status, naming the
+ *  layer and image (after a failed store, other items' gradients may be stored). */
 int h4j_cpu_forward_layers_io(int L, int B, int Q, int C, const h4j_layer_io* io,
-                              float* logits_stage, float* boxes_stage, const int* offsets,
-                              const int* labels, const float* tboxes, const double* cfg,
-                              int* assign_out, double* matching_cost_out, double* terms_out,
-                              float* grad_logits_stage, float* grad_boxes_stage);
+                              const int* offsets, const int* labels, const float* tboxes,
+                              const double* cfg, int* assign_out, double* matching_cost_out,
+                              double* terms_out, int gradients);
 
 /* ---- CUDA backend -------------------------------------------------------------------------- */
 /** 1 when the library was built with CUDA and at least one device is usable, else 0. */

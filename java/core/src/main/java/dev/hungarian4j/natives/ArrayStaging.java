@@ -25,11 +25,10 @@ import java.util.List;
  * {@code OutOfMemoryError} ("Retried waiting for GCLocker too often") in a stress test with three calling and three
  * allocating threads. Staging costs two memcpys (~40 µs each for 2.4 MB here) and never blocks the GC.
  *
- * <p>The whole pipeline's calls copy nothing here: they hand the stages to h4j_cpu_forward_layers_io
- * ({@code logitsRoom} and the other rooms), whose pool threads copy each (layer, image) slice in with JNI's
- * GetFloatArrayRegion and each item's gradients out with SetFloatArrayRegion, in parallel and while the slice is in
- * cache (no critical region either); at 8x100x91x10 with six layers (JDK 17, two cores) that took the call from
- * about 890 to 670 µs.
+ * <p>The whole pipeline's calls ({@code forward}, one layer or several) do not stage here: the native pool's threads
+ * copy each item's rows into their own scratch with JNI's GetFloatArrayRegion and its gradients out with
+ * SetFloatArrayRegion, in parallel and while they are in cache (h4j_cpu_forward_layers_io; no critical region
+ * either). Only the one-layer calls' reusable {@code float[][]} wrappers come from here.
  */
 final class ArrayStaging {
     private static final int LOGITS = 0; // also the cost blocks given to a matcher
@@ -170,29 +169,6 @@ final class ArrayStaging {
     }
 
     /**
-     * Room for every layer's logits ({@code layers * n} floats), into which h4j_cpu_forward_layers_io's loads copy
-     * the layers slice by slice.
-     */
-    FloatPointer logitsRoom(long n) {
-        return ensure(LOGITS, n);
-    }
-
-    /** Room for every layer's boxes ({@code n} floats in all). */
-    FloatPointer boxesRoom(long n) {
-        return ensure(BOXES, n);
-    }
-
-    /** Room for every layer's logits gradient ({@code n} floats in all), or null when {@code wanted} is false. */
-    FloatPointer gradLogitsRoom(long n, boolean wanted) {
-        return wanted ? ensure(GRAD_LOGITS, n) : null;
-    }
-
-    /** Room for every layer's boxes gradient ({@code n} floats in all), or null when {@code wanted} is false. */
-    FloatPointer gradBoxesRoom(long n, boolean wanted) {
-        return wanted ? ensure(GRAD_BOXES, n) : null;
-    }
-
-    /**
      * This thread's reusable one-element {@code float[][]} number {@code k} (0-3) holding {@code a}: a one-layer
      * call passes its arrays as the layered glue takes them without allocating. {@link #clearOneLayer} drops the
      * references after the call.
@@ -244,7 +220,7 @@ final class ArrayStaging {
         }
     }
 
-    private FloatPointer ensure(int slot, long n) {
+    private FloatPointer ensure(int slot, int n) {
         FloatPointer p = pointers[slot];
         if (p == null || p.capacity() < n) {
             if (p != null) {

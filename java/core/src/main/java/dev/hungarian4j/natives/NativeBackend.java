@@ -218,7 +218,7 @@ public final class NativeBackend implements ComputeBackend {
                 logits[l] = batch.layer(l).logits();
                 boxes[l] = batch.layer(l).boxes();
             }
-            regionsForward(st, layers, batch, offsets, config, logits, boxes, assignment, cost, terms, gradLogits,
+            regionsForward(layers, batch, offsets, config, logits, boxes, assignment, cost, terms, gradLogits,
                     gradBoxes);
         }
         List<Forward> out = new ArrayList<>(layers);
@@ -336,7 +336,7 @@ public final class NativeBackend implements ComputeBackend {
             return;
         }
         try {
-            regionsForward(st, 1, batch, offsets, config, st.oneLayer(0, p.logits()), st.oneLayer(1, p.boxes()),
+            regionsForward(1, batch, offsets, config, st.oneLayer(0, p.logits()), st.oneLayer(1, p.boxes()),
                     assignOut, costOut, termsOut, st.oneLayer(2, gradLogits), st.oneLayer(3, gradBoxes));
         } finally {
             st.clearOneLayer();
@@ -344,22 +344,23 @@ public final class NativeBackend implements ComputeBackend {
     }
 
     /**
-     * h4j_cpu_forward_layers_io through the JNI glue: {@code layers} layers' arrays copied into this thread's
-     * stages and the gradients out of them by the pool's threads, slice by slice (no critical region). Every array
-     * has been checked by the caller (one gradient without the other is refused by the native call).
+     * h4j_cpu_forward_layers_io through the JNI glue: {@code layers} layers' arrays copied item by item into the
+     * pool threads' scratch and the gradients out of it (no critical region). Every array has been checked by the
+     * caller but the pairing of the gradients, checked here.
      */
-    private static void regionsForward(ArrayStaging st, int layers, Batch batch, int[] offsets,
-            HungarianConfig config, float[][] logits, float[][] boxes, int[] assignOut, double[] costOut,
-            double[] termsOut, float[][] gradLogits, float[][] gradBoxes) {
+    private static void regionsForward(int layers, Batch batch, int[] offsets, HungarianConfig config,
+            float[][] logits, float[][] boxes, int[] assignOut, double[] costOut, double[] termsOut,
+            float[][] gradLogits, float[][] gradBoxes) {
+        if ((gradLogits == null) != (gradBoxes == null)) {
+            throw new dev.hungarian4j.InvalidInputException(gradLogits == null ? "grad_logits" : "grad_boxes",
+                    "is null while the other gradient array is not; pass both or neither");
+        }
         Predictions p = batch.predictions();
         Targets t = batch.targets();
-        long nl = (long) layers * p.logits().length;
-        long nb = (long) layers * p.boxes().length;
         int[] status = {H4J_ERR_INTERNAL};
         NativeLibrary.h4j_jni_forward_layers_regions(layers, p.batch(), p.queries(), p.numLogits(), logits, boxes,
-                st.logitsRoom(nl), st.boxesRoom(nb), offsets, t.labels(), t.boxes(), NativeConfig.pack(config),
-                assignOut, costOut, termsOut, gradLogits, gradBoxes, st.gradLogitsRoom(nl, gradLogits != null),
-                st.gradBoxesRoom(nb, gradBoxes != null), status);
+                offsets, t.labels(), t.boxes(), NativeConfig.pack(config), assignOut, costOut, termsOut, gradLogits,
+                gradBoxes, status);
         NativeStatus.check(status[0], layers == 1 ? "h4j_cpu_forward" : "h4j_cpu_forward_layers");
     }
 

@@ -108,19 +108,17 @@ final class NativeLibrary {
 
     /**
      * h4j_cpu_forward_layers_io on Java arrays, one {@code float[]} per layer (native/jni/h4j_jni_regions.h): the
-     * pool's threads copy each (layer, image) slice in with JNI's GetFloatArrayRegion into the staging memory, and
-     * each item's gradients out with SetFloatArrayRegion while they are in cache; no critical region, so the
-     * garbage collector is never held off. {@code float[][]} logits, boxes and gradients travel as {@code Object}s
-     * (both gradients null or neither, and with them their stages); the stages hold {@code L*B*Q*C} and
-     * {@code L*B*Q*4} floats; the status code goes into {@code statusOut[0]}. Where {@link InPlaceArrays} does not
-     * pin; the caller checks every array first.
+     * pool's threads copy each item's rows into their scratch with JNI's GetFloatArrayRegion (a checking pass
+     * first, then the solving pass) and its gradients out with SetFloatArrayRegion while they are in cache; no
+     * critical region, so the garbage collector is never held off. {@code float[][]} logits, boxes and gradients
+     * travel as {@code Object}s (both gradients null or neither); the status code goes into {@code statusOut[0]}.
+     * Where {@link InPlaceArrays} does not pin; the caller checks every array first.
      */
     @Raw(withEnv = true)
     static native void h4j_jni_forward_layers_regions(int L, int B, int Q, int C, @Raw Object logits,
-            @Raw Object boxes, FloatPointer logitsStage, FloatPointer boxesStage, @Cast("const int*") int[] offsets,
-            @Cast("const int*") int[] labels, @Cast("const float*") float[] tboxes,
-            @Cast("const double*") double[] cfg, int[] assignOut, double[] matchingCostOut, double[] termsOut,
-            @Raw Object gradLogits, @Raw Object gradBoxes, FloatPointer gradLogitsStage, FloatPointer gradBoxesStage,
+            @Raw Object boxes, @Cast("const int*") int[] offsets, @Cast("const int*") int[] labels,
+            @Cast("const float*") float[] tboxes, @Cast("const double*") double[] cfg, int[] assignOut,
+            double[] matchingCostOut, double[] termsOut, @Raw Object gradLogits, @Raw Object gradBoxes,
             int[] statusOut);
 
     static native int h4j_cpu_match_auction(int B, int Q, @Cast("const int*") int[] offsets,

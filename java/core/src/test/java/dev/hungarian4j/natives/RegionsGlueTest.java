@@ -64,14 +64,9 @@ class RegionsGlueTest {
 
     private static void regions(float[][] logits, float[][] boxes, Out o, boolean grads) {
         Targets t = batch.targets();
-        long nl = (long) LAYERS * batch.predictions().logits().length;
-        long nb = (long) LAYERS * batch.predictions().boxes().length;
-        try (FloatPointer sl = new FloatPointer(nl); FloatPointer sb = new FloatPointer(nb);
-             FloatPointer sgl = new FloatPointer(nl); FloatPointer sgb = new FloatPointer(nb)) {
-            NativeLibrary.h4j_jni_forward_layers_regions(LAYERS, batch.batch(), batch.queries(), batch.numLogits(),
-                    logits, boxes, sl, sb, t.offsets(), t.labels(), t.boxes(), cfg, o.assign, o.cost, o.terms,
-                    grads ? o.gl : null, grads ? o.gb : null, grads ? sgl : null, grads ? sgb : null, o.status);
-        }
+        NativeLibrary.h4j_jni_forward_layers_regions(LAYERS, batch.batch(), batch.queries(), batch.numLogits(),
+                logits, boxes, t.offsets(), t.labels(), t.boxes(), cfg, o.assign, o.cost, o.terms,
+                grads ? o.gl : null, grads ? o.gb : null, o.status);
     }
 
     @Test
@@ -146,18 +141,20 @@ class RegionsGlueTest {
         regions(missing, boxes(), o, true);
         assertEquals(NativeStatus.ERR_INVALID_ARG, o.status[0]);
 
-        Targets t = batch.targets();
-        long nl = (long) LAYERS * batch.predictions().logits().length;
-        long nb = (long) LAYERS * batch.predictions().boxes().length;
-        try (FloatPointer sl = new FloatPointer(nl); FloatPointer sb = new FloatPointer(nb);
-             FloatPointer sgl = new FloatPointer(nl)) {
-            NativeLibrary.h4j_jni_forward_layers_regions(LAYERS, batch.batch(), batch.queries(), batch.numLogits(),
-                    logits(), boxes(), sl, sb, t.offsets(), t.labels(), t.boxes(), cfg, o.assign, o.cost, o.terms,
-                    o.gl, null, sgl, null, o.status);
-            assertEquals(NativeStatus.ERR_INVALID_ARG, o.status[0]);
-            assertEquals("grad_logits and grad_boxes must be both NULL or both non-NULL",
-                    NativeLibrary.h4j_last_error());
+        for (float[] g : o.gl) {
+            Arrays.fill(g, 7f);
         }
+        regions(bad, boxes(), o, true); // checked before anything is solved: no gradient written
+        assertEquals(NativeStatus.ERR_NON_FINITE, o.status[0]);
+        for (float[] g : o.gl) {
+            assertTrue(g[0] == 7f && g[g.length - 1] == 7f, "a gradient was written before the bad value was found");
+        }
+
+        Targets t = batch.targets();
+        NativeLibrary.h4j_jni_forward_layers_regions(LAYERS, batch.batch(), batch.queries(), batch.numLogits(),
+                logits(), boxes(), t.offsets(), t.labels(), t.boxes(), cfg, o.assign, o.cost, o.terms, o.gl, null,
+                o.status);
+        assertEquals(NativeStatus.ERR_INVALID_ARG, o.status[0]); // NativeBackend names it before calling
         // a call after the failures works: nothing was left pending on this thread or the pool's
         Out ok = new Out();
         regions(logits(), boxes(), ok, true);
