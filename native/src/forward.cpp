@@ -69,10 +69,27 @@ IoScratch& io_scratch() {
     return s;
 }
 
+// After h4j_cpu_forward_layers_io's items met a bad value: the first one, named on this thread by
+// the one-layer checks of each layer loaded whole, in order, as h4j_cpu_forward_layers names it.
+int name_bad_value(int L, int B, int Q, int C, const h4j_layer_io* io) {
+    using namespace h4j;
+    const std::size_t nl = (std::size_t)Q * C, nb = (std::size_t)Q * 4;
+    std::vector<float> logits((std::size_t)B * nl), boxes((std::size_t)B * nb);
+    for (int l = 0; l < L; ++l) {
+        for (int b = 0; b < B; ++b)
+            if (int rc = io->load(io->ctx, l, b * Q, Q, logits.data() + b * nl, boxes.data() + b * nb))
+                return set_error(rc, "h4j_cpu_forward_layers_io: io->load failed (%s) for layer %d, "
+                                 "image %d", h4j_status_string(rc), l, b);
+        if (int rc = validate_layer_arrays(l, B, Q, C, logits.data(), boxes.data())) return rc;
+    }
+    return set_error(H4J_ERR_INTERNAL, "h4j_cpu_forward_layers_io: a bad value was loaded once "
+                     "but not again (the arrays changed during the call)");
+}
+
 // The pipeline of the entry points once the predictions are validated and p describes them
 // (p.B = B*G items of one layer on entry). With `io` (h4j_cpu_forward_layers_io) each item loads
-// its rows into this thread's scratch, is solved there, and stores its gradients from there
-// (grad_logits / grad_boxes are then unused).
+// its rows into this thread's scratch, checks them, is solved there, and stores its gradients from
+// there (grad_logits / grad_boxes are then unused).
 int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const int* offsets,
                   int* assign_out, double* matching_cost_out, double* terms_out,
                   const LayerFloats& grad_logits, const LayerFloats& grad_boxes, bool grads,
@@ -91,6 +108,7 @@ int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const in
     std::vector<ImageTerms>& per = terms_scratch(p.B);
     std::vector<long long>& overflow = overflow_scratch(p.B);
     FirstFailure loaded, stored;  // the first item whose io->load / io->store failed
+    std::atomic<bool> bad{false};  // an item's loaded rows were not valid predictions
     if (int rc = for_each_image(
             fn, p.B, estimate_work(p, true, true, true),
             [&](int i) -> int {
@@ -105,6 +123,11 @@ int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const in
                     if (rc != H4J_OK) {
                         loaded.mark(i, rc);
                         return rc;
+                    }
+                    if (!predictions_valid(s->logits.data(), (std::size_t)R * C, s->boxes.data(),
+                                           (std::size_t)R * 4)) {
+                        bad.store(true, std::memory_order_relaxed);
+                        return H4J_ERR_INVALID_ARG;
                     }
                     own = p;
                     own.item_logits = s->logits.data();
@@ -140,10 +163,11 @@ int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const in
                 }
                 return H4J_OK;
             })) {
-        if (loaded.any())  // after load_layers' loads: the caller changed its arrays meanwhile
+        if (loaded.any())
             return set_error(loaded.status, "%s: io->load failed (%s) for layer %d, image %d", fn,
                              h4j_status_string(loaded.status), loaded.first / per_layer,
                              (loaded.first % per_layer) / G);
+        if (bad.load()) return name_bad_value(L, B, Q, C, io);
         if (stored.any() && stored.first <= first_overflow(overflow))
             return set_error(stored.status, "%s: io->store failed (%s) for layer %d, image %d", fn,
                              h4j_status_string(stored.status), stored.first / per_layer,
@@ -202,48 +226,6 @@ int validate_aux_layers(const h4j::Problem& p, int L, int B, int Q, int C, const
     all.B = L * p.B;
     parallel_for((L - 1) * B, estimate_work(all, true, true, true), slice);
     return bad.load() ? serial() : H4J_OK;
-}
-
-// h4j_cpu_forward_layers_io's predictions checked before anything is written: every (layer,
-// image) slice loaded by io->load into the thread's scratch and checked there, on the pool. A
-// failed load names its slice; a bad value is then named, on this thread, by the one-layer checks
-// of each layer loaded whole, in order: as h4j_cpu_forward_layers names it.
-int check_layers(const h4j::Problem& p, int L, int B, int Q, int C, const h4j_layer_io* io) {
-    using namespace h4j;
-    const std::size_t nl = (std::size_t)Q * C, nb = (std::size_t)Q * 4;
-    FirstFailure failed;
-    std::atomic<bool> bad{false};
-    auto slice = [&](int k) {  // k = l * B + b
-        int rc = H4J_OK;
-        try {
-            IoScratch& s = io_scratch();
-            s.ensure(nl, nb);
-            rc = io->load(io->ctx, k / B, (k % B) * Q, Q, s.logits.data(), s.boxes.data());
-            if (rc == H4J_OK && !predictions_valid(s.logits.data(), nl, s.boxes.data(), nb))
-                bad.store(true, std::memory_order_relaxed);
-        } catch (const std::bad_alloc&) {
-            rc = H4J_ERR_OUT_OF_MEMORY;
-        }
-        if (rc != H4J_OK) failed.mark(k, rc);
-    };
-    Problem all = p;  // every layer's items, as the item loop will see them
-    all.B = L * p.B;
-    parallel_for(L * B, estimate_work(all, true, true, true), slice);
-    auto load_failed = [](int status, int l, int b) {
-        return set_error(status, "h4j_cpu_forward_layers_io: io->load failed (%s) for layer %d, "
-                         "image %d", h4j_status_string(status), l, b);
-    };
-    if (failed.any()) return load_failed(failed.status, failed.first / B, failed.first % B);
-    if (!bad.load()) return H4J_OK;
-    std::vector<float> logits((std::size_t)B * nl), boxes((std::size_t)B * nb);
-    for (int l = 0; l < L; ++l) {
-        for (int b = 0; b < B; ++b)
-            if (int rc = io->load(io->ctx, l, b * Q, Q, logits.data() + b * nl, boxes.data() + b * nb))
-                return load_failed(rc, l, b);
-        if (int rc = validate_layer_arrays(l, B, Q, C, logits.data(), boxes.data())) return rc;
-    }
-    return set_error(H4J_ERR_INTERNAL, "h4j_cpu_forward_layers_io: a bad value was loaded once "
-                     "but not again (the arrays changed during the call)");
 }
 
 int check_layer_count(int L, int B, int Q) {
@@ -340,7 +322,6 @@ extern "C" int h4j_cpu_forward_layers_io(int L, int B, int Q, int C, const h4j_l
         if (int rc = setup_problem_unchecked(B, Q, C, nullptr, nullptr, offsets, labels, tboxes,
                                              cfg, &p, &T, true))
             return rc;
-        if (int rc = check_layers(p, L, B, Q, C, io)) return rc;
         const LayerFloats unused;  // the items' gradients live in their threads' scratch
         return forward_items("h4j_cpu_forward_layers_io", L, B, Q, p, offsets, assign_out,
                              matching_cost_out, terms_out, unused, unused, grads, io);

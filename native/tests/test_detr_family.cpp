@@ -466,8 +466,7 @@ TEST(io_entry_equals_the_contiguous_call) {
             CHECK(std::memcmp(gl0.data() + l * nl, io_arrays.grad_logits[l].data(), sizeof(float) * nl) == 0);
             CHECK(std::memcmp(gb0.data() + l * nb, io_arrays.grad_boxes[l].data(), sizeof(float) * nb) == 0);
         }
-        // one per (layer, image) to check them, then one per (layer, image, group) to solve it
-        CHECK_EQ(io_arrays.loads.load(), L * B + L * B * (L == 1 ? 1 : 2));
+        CHECK_EQ(io_arrays.loads.load(), L * B * (L == 1 ? 1 : 2));  // one per (layer, image, group)
         int once = 0;
         for (int n : io_arrays.stored) once += n == 1;
         CHECK_EQ(once, (int)rows);
@@ -493,7 +492,7 @@ TEST(io_entry_equals_the_contiguous_call) {
     }
 }
 
-// Bad values are named as the contiguous call names them (checked on the pool after the loads);
+// Bad values are named as the contiguous call names them (each item checks the rows it loaded);
 // a failed load or store is its status, naming the layer and image; bad arguments are named.
 TEST(io_entry_names_bad_values_failed_copies_and_bad_arguments) {
     const int L = 4, B = 16, Q = 100, C = 92;
@@ -516,9 +515,6 @@ TEST(io_entry_names_bad_values_failed_copies_and_bad_arguments) {
         x.logits[2][((15 * Q + 99) * C) + 7] = INFINITY;
         x.logits[3][3] = NAN;
         expect(run(x, &io, true), H4J_ERR_NON_FINITE, "layer 2: pred_logits[15][99][7] is inf; must be finite");
-        int untouched = 0;  // checked before anything is solved: no gradient stored
-        for (const auto& g : x.grad_logits) untouched += std::isnan(g[0]) && std::isnan(g.back());
-        CHECK_EQ(untouched, L);
         x.logits[0][(2 * Q + 1) * C] = NAN;
         expect(run(x, &io, true), H4J_ERR_NON_FINITE, "pred_logits[2][1][0] is nan; must be finite");
     }

@@ -175,12 +175,12 @@ typedef struct h4j_layer_io {
 } h4j_layer_io;
 
 /** h4j_cpu_forward_layers on predictions that io->load brings in slice by slice: no copy of the
- *  layers is kept. First every (layer, image) slice is loaded into a thread's scratch and checked,
- *  on the pool (a bad value is named exactly as h4j_cpu_forward_layers names it, and nothing is
- *  written); then each (layer, image, group) item loads its rows again, is solved while they are in
- *  cache, and with gradients != 0 hands its gradients' rows to io->store. Results are identical to
- *  h4j_cpu_forward_layers on the same values. A failed load or store is its status, naming the
- *  layer and image (after a failed store, other items' gradients may be stored). */
+ *  layers is kept. Each (layer, image, group) item on the pool loads its rows into its thread's
+ *  scratch, checks them, is solved while they are in cache, and with gradients != 0 hands its
+ *  gradients' rows to io->store. Results are identical to h4j_cpu_forward_layers on the same
+ *  values, and so is the message naming the first bad value; but as items are checked as they are
+ *  solved, other items' gradients may already be stored when a call fails (a failed load or store
+ *  is its status, naming the layer and image). */
 int h4j_cpu_forward_layers_io(int L, int B, int Q, int C, const h4j_layer_io* io,
                               const int* offsets, const int* labels, const float* tboxes,
                               const double* cfg, int* assign_out, double* matching_cost_out,

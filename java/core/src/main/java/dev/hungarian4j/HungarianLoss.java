@@ -170,7 +170,9 @@ public final class HungarianLoss {
      * As {@link #compute(Batch, boolean) compute(batch, true)}, writing the top layer's gradients into caller-owned
      * arrays (a training loop can reuse them every step instead of allocating two arrays the size of the logits).
      * Aux layers' gradients, if the batch has aux layers, are newly allocated: use
-     * {@link #computeInto(Batch, float[][], float[][])} to reuse those too.
+     * {@link #computeInto(Batch, float[][], float[][])} to reuse those too. When it throws after the call reached
+     * the backend (a value changed since the {@link Batch} was built, a cost beyond float32), the gradient arrays
+     * may be partly overwritten.
      *
      * @param batch      the predictions and targets, not null
      * @param gradLogits at least B*Q*numLogits floats, overwritten with {@code d total / d logits}
@@ -198,7 +200,8 @@ public final class HungarianLoss {
     /**
      * The whole pipeline for every decoder layer, writing the gradients of {@code total_all_layers} into
      * caller-owned arrays, one pair per layer: a training loop reuses them every step. On the native backend all
-     * layers go through one native call.
+     * layers go through one native call. When it throws after the call reached the backend, the gradient arrays may
+     * be partly overwritten.
      *
      * @param batch      the predictions (top layer and aux layers) and targets, not null
      * @param gradLogits {@link Batch#layers()} arrays (index 0 the top layer, {@code 1 + i} aux layer {@code i}), each

@@ -141,14 +141,6 @@ class RegionsGlueTest {
         regions(missing, boxes(), o, true);
         assertEquals(NativeStatus.ERR_INVALID_ARG, o.status[0]);
 
-        for (float[] g : o.gl) {
-            Arrays.fill(g, 7f);
-        }
-        regions(bad, boxes(), o, true); // checked before anything is solved: no gradient written
-        assertEquals(NativeStatus.ERR_NON_FINITE, o.status[0]);
-        for (float[] g : o.gl) {
-            assertTrue(g[0] == 7f && g[g.length - 1] == 7f, "a gradient was written before the bad value was found");
-        }
 
         Targets t = batch.targets();
         NativeLibrary.h4j_jni_forward_layers_regions(LAYERS, batch.batch(), batch.queries(), batch.numLogits(),
