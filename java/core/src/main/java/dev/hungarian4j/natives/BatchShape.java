@@ -47,11 +47,11 @@ abstract class BatchShape {
      * no-object class; a single logit is a one-class detector only with the focal loss (K sigmoid logits).
      *
      * @param shape a checked shape
-     * @param focal whether the configuration's loss class is the focal loss
+     * @param cfg   the loss's packed configuration ({@link NativeConfig#pack}), which says whether it is the focal loss
      * @throws InvalidInputException naming {@code numLogits} when it is 1 without the focal loss
      */
-    static void checkLogits(BatchShape shape, boolean focal) {
-        if (!focal && shape.numLogits() < 2) {
+    static void checkLogits(BatchShape shape, double[] cfg) {
+        if (!NativeConfig.focal(cfg) && shape.numLogits() < 2) {
             throw new InvalidInputException("numLogits", "is " + shape.numLogits() + "; K+1 must be >= 2 (K classes "
                     + "plus no-object; a single logit needs the focal loss)");
         }

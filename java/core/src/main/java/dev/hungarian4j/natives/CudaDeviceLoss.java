@@ -20,8 +20,6 @@ import org.bytedeco.javacpp.SizeTPointer;
  */
 public final class CudaDeviceLoss {
     private final double[] cfg;
-    /** The configuration's loss class is the focal loss: a single logit per prediction is then allowed. */
-    private final boolean focal;
 
     /**
      * Checks that a CUDA device is usable and packs the configuration once for all later calls.
@@ -32,7 +30,6 @@ public final class CudaDeviceLoss {
     public CudaDeviceLoss(HungarianConfig config) {
         CudaBackend.instance();
         this.cfg = NativeConfig.pack(config);
-        this.focal = config.lossClass() == dev.hungarian4j.LossClass.FOCAL;
     }
 
     /**
@@ -124,7 +121,7 @@ public final class CudaDeviceLoss {
      */
     public void forward(DeviceBatch in, DeviceOutputs out, Pointer workspace, long workspaceBytes, Pointer stream) {
         checkCall(in, out, true, workspace, workspaceBytes);
-        BatchShape.checkLogits(in, focal);
+        BatchShape.checkLogits(in, cfg);
         NativeStatus.check(NativeLibrary.h4j_cuda_forward(in.batch(), in.queries(), in.numLogits(), in.maxM(),
                 in.logits, in.boxes, in.offsets, in.labels, in.targetBoxes, cfg, workspace, workspaceBytes,
                 out.assign, out.matchingCost, out.terms, out.gradLogits, out.gradBoxes, out.stats, stream),
@@ -159,7 +156,7 @@ public final class CudaDeviceLoss {
     public void forwardLayers(int layers, DeviceBatch in, DeviceOutputs out, Pointer workspace, long workspaceBytes,
             Pointer stream) {
         checkLayersCall(layers, in, out, workspace, workspaceBytes);
-        BatchShape.checkLogits(in, focal);
+        BatchShape.checkLogits(in, cfg);
         NativeStatus.check(NativeLibrary.h4j_cuda_forward_layers(layers, in.batch(), in.queries(), in.numLogits(),
                 in.maxM(), in.logits, in.boxes, in.offsets, in.labels, in.targetBoxes, cfg, workspace,
                 workspaceBytes, out.assign, out.matchingCost, out.terms, out.gradLogits, out.gradBoxes, out.stats,
@@ -200,7 +197,7 @@ public final class CudaDeviceLoss {
     public void loss(DeviceBatch in, Pointer assign, DeviceOutputs out, Pointer workspace, long workspaceBytes,
             Pointer stream) {
         checkCall(in, out, false, workspace, workspaceBytes);
-        BatchShape.checkLogits(in, focal);
+        BatchShape.checkLogits(in, cfg);
         DeviceBatch.device("assign", assign, true);
         NativeStatus.check(NativeLibrary.h4j_cuda_loss(in.batch(), in.queries(), in.numLogits(), in.logits, in.boxes,
                 in.offsets, in.labels, in.targetBoxes, cfg, assign, workspace, workspaceBytes, out.terms,

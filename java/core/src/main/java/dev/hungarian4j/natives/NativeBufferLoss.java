@@ -27,8 +27,6 @@ public final class NativeBufferLoss {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private final double[] cfg;
-    /** The configuration's loss class is the focal loss: a single logit per prediction is then allowed. */
-    private final boolean focal;
 
     /** Per-thread copies of the offsets and room for the terms: no allocation per call once grown. */
     private static final class Scratch {
@@ -48,7 +46,6 @@ public final class NativeBufferLoss {
             throw new InvalidInputException("config", "is null");
         }
         this.cfg = NativeConfig.pack(config);
-        this.focal = config.lossClass() == dev.hungarian4j.LossClass.FOCAL;
     }
 
     /**
@@ -71,7 +68,7 @@ public final class NativeBufferLoss {
         if (out == null) {
             throw new InvalidInputException("out", "is null");
         }
-        BatchShape.checkLogits(in, focal);
+        BatchShape.checkLogits(in, cfg);
         int batch = in.batch();
         long rows = (long) batch * in.queries();
         int c = in.numLogits();

@@ -9,6 +9,8 @@ import dev.hungarian4j.Reduction;
 final class NativeConfig {
     /** H4J_CFG_LEN: slots 9..13 hold contract.md section 3's options, 14..15 are reserved and stay 0. */
     static final int LENGTH = 16;
+    /** The slot of the loss class (H4J_CFG_LOSS_CLASS): 1 for the focal loss. */
+    private static final int LOSS_CLASS = 11;
 
     private NativeConfig() {
     }
@@ -30,6 +32,11 @@ final class NativeConfig {
         return a;
     }
 
+    /** Whether a packed configuration's loss class is the focal loss (slot 11, H4J_CFG_LOSS_CLASS). */
+    static boolean focal(double[] packed) {
+        return packed[LOSS_CLASS] == 1;
+    }
+
     private static double[] packNew(HungarianConfig c) {
         double[] a = new double[LENGTH];
         a[0] = c.costClass();
@@ -44,7 +51,7 @@ final class NativeConfig {
         a[9] = c.groups();
         a[10] = c.numBoxes(); // 0: max(1, sum M_b)
         boolean focal = c.lossClass() == LossClass.FOCAL;
-        a[11] = focal ? 1 : 0;
+        a[LOSS_CLASS] = focal ? 1 : 0;
         a[12] = focal ? c.focalAlpha() : 0;
         a[13] = focal ? c.focalGamma() : 0;
         return a;

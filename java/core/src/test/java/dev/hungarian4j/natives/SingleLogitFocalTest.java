@@ -121,8 +121,9 @@ class SingleLogitFocalTest {
     void theDeviceShapeTakesOneLogitAndTheLossClassDecides() {
         DeviceBatch in = new DeviceBatch(2, 3, 1, 2);
         assertEquals(1, in.numLogits());
-        BatchShape.checkLogits(in, true);
-        InvalidInputException e = assertThrows(InvalidInputException.class, () -> BatchShape.checkLogits(in, false));
+        BatchShape.checkLogits(in, NativeConfig.pack(FOCAL));
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> BatchShape.checkLogits(in, NativeConfig.pack(HungarianConfig.DEFAULTS)));
         assertEquals("numLogits", e.field());
         assertTrue(e.getMessage().contains("a single logit needs the focal loss"), e.getMessage());
     }
