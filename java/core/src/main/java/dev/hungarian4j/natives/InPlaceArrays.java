@@ -49,8 +49,8 @@ final class InPlaceArrays {
 
     /** What was decided and why, for {@code info} and bench output. */
     static String describe() {
-        return (ENABLED ? "in place (JNI critical regions" : "staged (the whole pipeline copied slice by slice by the "
-                + "native pool with JNI array regions, the stage calls through per-thread direct buffers")
-                + ", JDK " + Runtime.version().feature() + ")";
+        return (ENABLED ? "in place (JNI critical regions" : "staged (the whole pipeline item by item by the native "
+                + "pool through JNI array regions; the stage calls through per-thread direct buffers")
+                + "; JDK " + Runtime.version().feature() + ")";
     }
 }
