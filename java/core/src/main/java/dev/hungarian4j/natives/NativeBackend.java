@@ -76,9 +76,11 @@ public final class NativeBackend implements ComputeBackend {
     }
 
     /**
-     * Frees the calling thread's staging memory now. A thread that calls the native or CUDA backend with Java arrays
-     * keeps native buffers the size of the largest logits, boxes, gradients and cost blocks it has passed, for reuse
-     * by its next call; they are otherwise freed only after the thread ends. Call this when a thread is done with the
+     * Frees the calling thread's staging memory now. A thread that calls the native backend's stages
+     * ({@code costBlocks}, {@code match}, {@code loss}) where arrays are not taken in place, or the CUDA backend, with
+     * Java arrays keeps native buffers the size of the largest logits, boxes, gradients and cost blocks it has passed,
+     * for reuse by its next call; they are otherwise freed only after the thread ends (the whole pipeline stages
+     * nothing here: the native pool copies it item by item). Call this when a thread is done with the
      * loss for a while (for example at the end of an epoch in a pool thread); the next call allocates them again.
      * Safe to call at any time on any thread, also when the library did not load. {@link NativeBufferLoss} keeps no
      * such buffers (only a copy of the B+1 offsets).
