@@ -216,14 +216,28 @@ std::size_t first_non_finite(const float* x, std::size_t n) {
 
 const char* const kSide[4] = {"", "", "width", "height"};
 
+// The first value of the predictions that is not allowed, in the order they are checked: any
+// non-finite logit, then any non-finite box value, then a negative width or height, box by box.
+struct BadPrediction {
+    enum Kind { NONE, LOGIT, BOX, SIDE } kind;
+    std::size_t index;  // into the logits (LOGIT) or the boxes (BOX, SIDE)
+};
+
+BadPrediction first_bad_prediction(const float* logits, std::size_t nl, const float* boxes,
+                                   std::size_t nb) noexcept {
+    if (!all_finite(logits, nl)) return {BadPrediction::LOGIT, first_non_finite(logits, nl)};
+    if (!all_finite(boxes, nb)) return {BadPrediction::BOX, first_non_finite(boxes, nb)};
+    for (std::size_t i = 0; i < nb; i += 4)
+        for (std::size_t k = 2; k < 4; ++k)
+            if (!(boxes[i + k] >= 0.0f)) return {BadPrediction::SIDE, i + k};
+    return {BadPrediction::NONE, 0};
+}
+
 }  // namespace
 
 bool predictions_valid(const float* logits, std::size_t nl, const float* boxes,
                        std::size_t nb) noexcept {
-    if (!all_finite(logits, nl) || !all_finite(boxes, nb)) return false;
-    for (std::size_t i = 0; i < nb; i += 4)
-        if (!(boxes[i + 2] >= 0.0f) || !(boxes[i + 3] >= 0.0f)) return false;
-    return true;
+    return first_bad_prediction(logits, nl, boxes, nb).kind == BadPrediction::NONE;
 }
 
 int validate_targets(long long T, int C, const int* labels, const float* tboxes) {
@@ -258,33 +272,22 @@ int validate_targets(long long T, int C, const int* labels, const float* tboxes)
 int validate_predictions(int B, int Q, int C, const float* logits, const float* boxes) {
     if (int rc = require(logits, "pred_logits")) return rc;
     if (int rc = require(boxes, "pred_boxes")) return rc;
+    const BadPrediction bad =
+        first_bad_prediction(logits, (std::size_t)B * Q * C, boxes, (std::size_t)B * Q * 4);
+    if (bad.kind == BadPrediction::NONE) return H4J_OK;
     char buf[48];
-    const std::size_t nl = (std::size_t)B * Q * C;
-    if (!all_finite(logits, nl)) {
-        std::size_t i = first_non_finite(logits, nl);
+    const std::size_t i = bad.index;
+    if (bad.kind == BadPrediction::LOGIT) {
         const std::size_t row = i / C;
         return set_error(H4J_ERR_NON_FINITE, "pred_logits[%zu][%zu][%zu] is %s; must be finite",
                          row / Q, row % Q, i % C, fmt_float(logits[i], buf, sizeof buf));
     }
-    const std::size_t nb = (std::size_t)B * Q * 4;
-    if (!all_finite(boxes, nb)) {
-        std::size_t i = first_non_finite(boxes, nb);
-        const std::size_t row = i / 4;
+    const std::size_t row = i / 4;
+    if (bad.kind == BadPrediction::BOX)
         return set_error(H4J_ERR_NON_FINITE, "pred_boxes[%zu][%zu][%zu] is %s; must be finite",
                          row / Q, row % Q, i % 4, fmt_float(boxes[i], buf, sizeof buf));
-    }
-    for (std::size_t i = 0; i < nb; i += 4) {
-        for (int k = 2; k < 4; ++k) {
-            if (!(boxes[i + k] >= 0.0f)) {
-                const std::size_t row = i / 4;
-                return set_error(H4J_ERR_INVALID_ARG,
-                                 "pred_boxes[%zu][%zu][%d] is %s; %s must be >= 0", row / Q,
-                                 row % Q, k, fmt_float(boxes[i + k], buf, sizeof buf),
-                                 kSide[k]);
-            }
-        }
-    }
-    return H4J_OK;
+    return set_error(H4J_ERR_INVALID_ARG, "pred_boxes[%zu][%zu][%zu] is %s; %s must be >= 0",
+                     row / Q, row % Q, i % 4, fmt_float(boxes[i], buf, sizeof buf), kSide[i % 4]);
 }
 
 std::vector<long long>& overflow_scratch(int B) {
