@@ -1,9 +1,9 @@
 // hungarian4j — JNI glue compiled into the JavaCPP library only (NativeLibrary's @Platform), not
 // into libhungarian4j: h4j_cpu_forward_layers_io on Java arrays, one float[] per decoder layer,
-// copied slice by slice with JNI's Get/SetFloatArrayRegion by the pool's threads. For JVMs whose
+// copied item by item with JNI's Get/SetFloatArrayRegion by the pool's threads. For JVMs whose
 // collector does not pin arrays in critical regions (InPlaceArrays: JDK 17-21, or not G1): an
-// array region copy never holds off the garbage collector, and each (layer, image) slice is copied
-// in by the thread that checks it, and its gradients out by the thread that wrote them, in cache.
+// array region copy never holds off the garbage collector, and each item's rows are copied into
+// the scratch of the thread that checks and solves them, and its gradients out while in cache.
 // The pool's threads attach to the JVM as daemons on first use and stay attached (the pool lives
 // as long as the process). The small arrays come as JavaCPP passes them (copied in and back).
 // Writes a status code into status_out[0]; never throws, never leaves a Java exception pending.
