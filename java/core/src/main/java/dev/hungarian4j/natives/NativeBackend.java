@@ -201,25 +201,19 @@ public final class NativeBackend implements ComputeBackend {
         double[] terms = new double[5 * layers];
         ArrayStaging st = ArrayStaging.current();
         int[] offsets = st.offsets(t);
+        float[][] logits = new float[layers][];
+        float[][] boxes = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            logits[l] = batch.layer(l).logits();
+            boxes[l] = batch.layer(l).boxes();
+        }
         if (InPlaceArrays.ENABLED) { // every layer's own arrays in place: no copy of any layer
-            float[][] logits = new float[layers][];
-            float[][] boxes = new float[layers][];
-            for (int l = 0; l < layers; l++) {
-                logits[l] = batch.layer(l).logits();
-                boxes[l] = batch.layer(l).boxes();
-            }
             int[] status = {H4J_ERR_INTERNAL};
             NativeLibrary.h4j_jni_forward_layers_pinned(layers, p.batch(), p.queries(), p.numLogits(), logits, boxes,
                     offsets, t.labels(), t.boxes(), NativeConfig.pack(config), assignment, cost, terms, gradLogits,
                     gradBoxes, status);
             NativeStatus.check(status[0], "h4j_cpu_forward_layers_v");
-        } else { // every layer copied slice by slice by the pool's threads (JNI array regions)
-            float[][] logits = new float[layers][];
-            float[][] boxes = new float[layers][];
-            for (int l = 0; l < layers; l++) {
-                logits[l] = batch.layer(l).logits();
-                boxes[l] = batch.layer(l).boxes();
-            }
+        } else { // every layer copied item by item by the pool's threads (JNI array regions)
             regionsForward(layers, batch, offsets, config, logits, boxes, assignment, cost, terms, gradLogits,
                     gradBoxes);
         }

@@ -108,8 +108,8 @@ final class NativeLibrary {
 
     /**
      * h4j_cpu_forward_layers_io on Java arrays, one {@code float[]} per layer (native/jni/h4j_jni_regions.h): the
-     * pool's threads copy each item's rows into their scratch with JNI's GetFloatArrayRegion (a checking pass
-     * first, then the solving pass) and its gradients out with SetFloatArrayRegion while they are in cache; no
+     * pool's threads copy each item's rows into their scratch with JNI's GetFloatArrayRegion, check and solve them
+     * there, and copy its gradients out with SetFloatArrayRegion while they are in cache; no
      * critical region, so the garbage collector is never held off. {@code float[][]} logits, boxes and gradients
      * travel as {@code Object}s (both gradients null or neither); the status code goes into {@code statusOut[0]}.
      * Where {@link InPlaceArrays} does not pin; the caller checks every array first.
