@@ -69,6 +69,13 @@ IoScratch& io_scratch() {
     return s;
 }
 
+// A failed io->load or io->store ("load" / "store") of h4j_cpu_forward_layers_io, named by its
+// layer and image.
+int report_io(const char* fn, const char* op, int status, int layer, int image) {
+    return h4j::set_error(status, "%s: io->%s failed (%s) for layer %d, image %d", fn, op,
+                          h4j_status_string(status), layer, image);
+}
+
 // After h4j_cpu_forward_layers_io's items met a bad value: the first one, named on this thread by
 // the one-layer checks of each layer loaded whole, in order, as h4j_cpu_forward_layers names it.
 int name_bad_value(int L, int B, int Q, int C, const h4j_layer_io* io) {
@@ -78,8 +85,7 @@ int name_bad_value(int L, int B, int Q, int C, const h4j_layer_io* io) {
     for (int l = 0; l < L; ++l) {
         for (int b = 0; b < B; ++b)
             if (int rc = io->load(io->ctx, l, b * Q, Q, logits.data() + b * nl, boxes.data() + b * nb))
-                return set_error(rc, "h4j_cpu_forward_layers_io: io->load failed (%s) for layer %d, "
-                                 "image %d", h4j_status_string(rc), l, b);
+                return report_io("h4j_cpu_forward_layers_io", "load", rc, l, b);
         if (int rc = validate_layer_arrays(l, B, Q, C, logits.data(), boxes.data())) return rc;
     }
     return set_error(H4J_ERR_INTERNAL, "h4j_cpu_forward_layers_io: a bad value was loaded once "
@@ -164,13 +170,11 @@ int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const in
                 return H4J_OK;
             })) {
         if (loaded.any())
-            return set_error(loaded.status, "%s: io->load failed (%s) for layer %d, image %d", fn,
-                             h4j_status_string(loaded.status), loaded.first / per_layer,
+            return report_io(fn, "load", loaded.status, loaded.first / per_layer,
                              (loaded.first % per_layer) / G);
         if (bad.load()) return name_bad_value(L, B, Q, C, io);
         if (stored.any() && stored.first <= first_overflow(overflow))
-            return set_error(stored.status, "%s: io->store failed (%s) for layer %d, image %d", fn,
-                             h4j_status_string(stored.status), stored.first / per_layer,
+            return report_io(fn, "store", stored.status, stored.first / per_layer,
                              (stored.first % per_layer) / G);
         return report_item_overflow(p, per_layer, G, R, overflow, rc);
     }
