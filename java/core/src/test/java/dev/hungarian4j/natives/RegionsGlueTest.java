@@ -2,6 +2,7 @@ package dev.hungarian4j.natives;
 
 import dev.hungarian4j.Batch;
 import dev.hungarian4j.LossClass;
+import dev.hungarian4j.Predictions;
 import dev.hungarian4j.SyntheticBatch;
 import dev.hungarian4j.Targets;
 import org.bytedeco.javacpp.FloatPointer;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,17 +49,18 @@ class RegionsGlueTest {
     }
 
     private static float[][] logits() {
-        float[][] a = new float[LAYERS][];
-        for (int l = 0; l < LAYERS; l++) {
-            a[l] = batch.layer(l).logits().clone();
-        }
-        return a;
+        return copies(Predictions::logits);
     }
 
     private static float[][] boxes() {
+        return copies(Predictions::boxes);
+    }
+
+    /** A fresh copy of one array of every layer, so that a test may change it. */
+    private static float[][] copies(Function<Predictions, float[]> part) {
         float[][] a = new float[LAYERS][];
         for (int l = 0; l < LAYERS; l++) {
-            a[l] = batch.layer(l).boxes().clone();
+            a[l] = part.apply(batch.layer(l)).clone();
         }
         return a;
     }
