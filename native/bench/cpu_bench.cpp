@@ -9,10 +9,12 @@
 // Run:   java/core/target/cmake/bin/h4j_cpu_bench [--sizes 8x100x91x10,...] [--iterations N] [--warmup N] [--threads N]
 //                       [--stage cost|match|loss|total|all] [--log-prob]
 //                       [--layers L [--groups G] [--focal]]
-// With --layers (contract.md section 3) it times instead, interleaved call by call so that both
-// see the same machine: the one-layer call (h4j_cpu_forward of layer 0) against one
-// h4j_cpu_forward_layers call of all L layers (contiguous) and one h4j_cpu_forward_layers_v call
-// (one pointer per layer), and prints each L-layer median over L times the one-layer median.
+// With --layers (contract.md section 3) it times instead, interleaved call by call so that all
+// see the same machine: the one-layer call (h4j_cpu_forward of layer 0; once after the L-layer
+// calls, once repeated on its now cache-hot data) against one h4j_cpu_forward_layers call of all
+// L layers (contiguous), one h4j_cpu_forward_layers_v call (one pointer per layer), one
+// h4j_cpu_forward_layers_io call (memcpy callbacks) and L one-layer calls on the L layers, and
+// prints the L-layer medians over L times the one-layer medians.
 // For instruction counts: valgrind --tool=callgrind h4j_cpu_bench --iterations 1 --warmup 0
 //   --threads 1 (callgrind serializes threads anyway; --threads 1 keeps the count repeatable).
 #include <algorithm>
@@ -22,6 +24,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -133,7 +136,31 @@ void check(int rc, const char* what) {
     }
 }
 
-// One-layer call vs L-layer calls, interleaved; medians and the ratio L-layer / (L x one-layer).
+// Each h4j_layer_io callback of the _io timing: memcpy between the layers' arrays and the scratch.
+struct MemcpyIo {
+    const std::vector<const float*>& logits;
+    const std::vector<const float*>& boxes;
+    const std::vector<float*>& grad_logits;
+    const std::vector<float*>& grad_boxes;
+    int C;
+
+    static int load(void* ctx, int l, int row, int rows, float* logits_dst, float* boxes_dst) {
+        const auto* io = static_cast<const MemcpyIo*>(ctx);
+        std::memcpy(logits_dst, io->logits[l] + (std::size_t)row * io->C, sizeof(float) * rows * io->C);
+        std::memcpy(boxes_dst, io->boxes[l] + (std::size_t)row * 4, sizeof(float) * rows * 4);
+        return H4J_OK;
+    }
+    static int store(void* ctx, int l, int row, int rows, const float* grad_logits,
+                     const float* grad_boxes) {
+        const auto* io = static_cast<const MemcpyIo*>(ctx);
+        std::memcpy(io->grad_logits[l] + (std::size_t)row * io->C, grad_logits,
+                    sizeof(float) * rows * io->C);
+        std::memcpy(io->grad_boxes[l] + (std::size_t)row * 4, grad_boxes, sizeof(float) * rows * 4);
+        return H4J_OK;
+    }
+};
+
+// One-layer call vs L-layer calls, interleaved call by call; medians and their ratios.
 void time_layers(const char* size, const Batch& b, int L, bool focal, const double* cfg, int warmup,
                  int iters) {
     const int B = b.B, Q = b.Q;
@@ -157,6 +184,11 @@ void time_layers(const char* size, const Batch& b, int L, bool focal, const doub
     }
     std::vector<int> assign((std::size_t)L * B * Q);
     std::vector<double> mc((std::size_t)L * B), terms((std::size_t)L * H4J_TERMS_LEN);
+    MemcpyIo ctx{lp, bp, glp, gbp, C};
+    const h4j_layer_io io{&ctx, &MemcpyIo::load, &MemcpyIo::store};
+    // The one-layer call on layer 0; timed twice per round: first after the L-layer calls have
+    // gone through all layers ("one"), then right again on the same data ("hot"), as a one-layer
+    // benchmark repeating one call sees it (one layer's arrays then stay in the caches).
     auto one = [&] {
         check(h4j_cpu_forward(B, Q, C, logits.data(), boxes.data(), b.offsets.data(), b.labels.data(),
                               b.tboxes.data(), cfg, assign.data(), mc.data(), terms.data(), gl.data(),
@@ -175,8 +207,16 @@ void time_layers(const char* size, const Batch& b, int L, bool focal, const doub
                                        mc.data(), terms.data(), glp.data(), gbp.data()),
               "forward_layers_v");
     };
+    // the io entry point (h4j_cpu_forward_layers_io): every item copied in and out by callbacks,
+    // as the JDK 17-21 JNI glue does with array regions
+    auto viaio = [&] {
+        check(h4j_cpu_forward_layers_io(L, B, Q, C, &io, b.offsets.data(), b.labels.data(),
+                                        b.tboxes.data(), cfg, assign.data(), mc.data(),
+                                        terms.data(), 1),
+              "forward_layers_io");
+    };
     // the batched call's baseline: L one-layer calls, each on its own layer's arrays (the same
-    // working set; layer 0 alone, called again and again, stays in the caches)
+    // working set)
     auto each = [&] {
         for (int l = 0; l < L; ++l)
             check(h4j_cpu_forward(B, Q, C, lp[l], bp[l], b.offsets.data(), b.labels.data(),
@@ -185,35 +225,30 @@ void time_layers(const char* size, const Batch& b, int L, bool focal, const doub
                                   terms.data() + (std::size_t)l * H4J_TERMS_LEN, glp[l], gbp[l]),
                   "forward");
     };
-    for (int i = 0; i < warmup; ++i) {
-        one();
-        all();
-        vec();
-        each();
+    enum { ONE, HOT, ALL, VEC, IO, EACH, N };
+    const std::function<void()> calls[N] = {one, one, all, vec, viaio, each};
+    for (int i = 0; i < warmup; ++i)
+        for (const auto& c : calls) c();
+    std::vector<double> t[N];
+    for (auto& v : t) v.resize(iters);
+    for (int i = 0; i < iters; ++i)
+        for (int k = 0; k < N; ++k) {
+            const double t0 = now_us();
+            calls[k]();
+            t[k][i] = now_us() - t0;
+        }
+    double m[N];
+    for (int k = 0; k < N; ++k) {
+        std::sort(t[k].begin(), t[k].end());
+        m[k] = t[k][iters / 2];
     }
-    std::vector<double> t1(iters), tl(iters), tv(iters), te(iters);
-    for (int i = 0; i < iters; ++i) {
-        double t0 = now_us();
-        one();
-        double t = now_us();
-        t1[i] = t - t0;
-        all();
-        double u = now_us();
-        tl[i] = u - t;
-        vec();
-        double v = now_us();
-        tv[i] = v - u;
-        each();
-        te[i] = now_us() - v;
-    }
-    std::sort(t1.begin(), t1.end());
-    std::sort(tl.begin(), tl.end());
-    std::sort(tv.begin(), tv.end());
-    std::sort(te.begin(), te.end());
-    const double m1 = t1[iters / 2], ml = tl[iters / 2], mv = tv[iters / 2], me = te[iters / 2];
-    std::printf("%-16s L%d total: one layer %9.1f us, L layers %10.1f us (%.2fx), _v %10.1f us (%.2fx); "
-                "L one-layer calls %10.1f us (L layers / them %.2fx)\n",
-                size, L, m1, ml, ml / m1, mv, mv / m1, me, ml / me);
+    std::printf("%-16s L%d one layer %9.1f us after the L layers, %9.1f us repeated (cache-hot)\n",
+                size, L, m[ONE], m[HOT]);
+    std::printf("%-16s L%d L layers  %9.1f us (%.2fx one layer, %.2fx cache-hot), _v %9.1f us, "
+                "_io %9.1f us (memcpy callbacks, %.2fx); L one-layer calls %9.1f us "
+                "(L layers / them %.2fx)\n",
+                size, L, m[ALL], m[ALL] / m[ONE], m[ALL] / m[HOT], m[VEC], m[IO], m[IO] / m[ONE],
+                m[EACH], m[ALL] / m[EACH]);
     double total_sum = 0;
     for (int l = 0; l < L; ++l) total_sum += terms[(std::size_t)l * H4J_TERMS_LEN + H4J_TERM_TOTAL];
     std::printf("%-16s check  total_all_layers %.12g\n", size, total_sum);
