@@ -76,26 +76,45 @@ int report_io(const char* fn, const char* op, int status, int layer, int image) 
                           h4j_status_string(status), layer, image);
 }
 
-// After h4j_cpu_forward_layers_io's items met a bad value: the first one, named on this thread by
-// the one-layer checks of each layer loaded whole, in order, as h4j_cpu_forward_layers names it.
-int name_bad_value(int L, int B, int Q, int C, const h4j_layer_io* io) {
+// After the items met a bad value: the first one, named on this thread by the one-layer checks of
+// every layer in order, as a check of the whole arrays before the items would have named it.
+// Layer l's arrays: with `io` (h4j_cpu_forward_layers_io) loaded whole, else p.layer_logits[l]
+// when given (per-layer pointers), else contiguous from p.logits.
+int name_bad_value(int L, int B, int Q, int C, const h4j::Problem& p, const h4j_layer_io* io) {
     using namespace h4j;
     const std::size_t nl = (std::size_t)Q * C, nb = (std::size_t)Q * 4;
-    std::vector<float> logits((std::size_t)B * nl), boxes((std::size_t)B * nb);
+    std::vector<float> logits, boxes;
+    if (io) logits.resize((std::size_t)B * nl), boxes.resize((std::size_t)B * nb);
     for (int l = 0; l < L; ++l) {
-        for (int b = 0; b < B; ++b)
-            if (int rc = io->load(io->ctx, l, b * Q, Q, logits.data() + b * nl, boxes.data() + b * nb))
-                return report_io("h4j_cpu_forward_layers_io", "load", rc, l, b);
-        if (int rc = validate_layer_arrays(l, B, Q, C, logits.data(), boxes.data())) return rc;
+        const float* lg = logits.data();
+        const float* bx = boxes.data();
+        if (io) {
+            for (int b = 0; b < B; ++b)
+                if (int rc = io->load(io->ctx, l, b * Q, Q, logits.data() + b * nl,
+                                      boxes.data() + b * nb))
+                    return report_io("h4j_cpu_forward_layers_io", "load", rc, l, b);
+        } else if (p.layer_logits) {
+            lg = p.layer_logits[l];
+            bx = p.layer_boxes[l];
+        } else {
+            lg = p.logits + (std::size_t)l * B * nl;
+            bx = p.boxes + (std::size_t)l * B * nb;
+        }
+        if (int rc = validate_layer_arrays(l, B, Q, C, lg, bx)) return rc;
     }
-    return set_error(H4J_ERR_INTERNAL, "h4j_cpu_forward_layers_io: a bad value was loaded once "
-                     "but not again (the arrays changed during the call)");
+    return set_error(H4J_ERR_INTERNAL, "a bad prediction value was seen once but not again (the "
+                     "arrays changed during the call)");
 }
 
-// The pipeline of the entry points once the predictions are validated and p describes them
-// (p.B = B*G items of one layer on entry). With `io` (h4j_cpu_forward_layers_io) each item loads
-// its rows into this thread's scratch, checks them, is solved there, and stores its gradients from
-// there (grad_logits / grad_boxes are then unused).
+// The pipeline of the entry points once everything but the predictions' values is validated and p
+// describes layer 0 (p.B = B*G items of one layer on entry). Every item checks its own rows right
+// before it is solved: the checks of every layer run on the pool, where layer 0's used to run on
+// the calling thread before the dispatch (a one-layer call is 7-9% faster), and the rows are then
+// solved from the cache. So when a call fails, other items' outputs may already be written
+// (outputs are only meaningful with H4J_OK); the error still names the first bad value in array
+// order, as a check of the whole arrays before the items named it. With `io`
+// (h4j_cpu_forward_layers_io) each item loads its rows into this thread's scratch, checks them, is
+// solved there, and stores its gradients from there (grad_logits / grad_boxes are then unused).
 int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const int* offsets,
                   int* assign_out, double* matching_cost_out, double* terms_out,
                   const LayerFloats& grad_logits, const LayerFloats& grad_boxes, bool grads,
@@ -114,7 +133,7 @@ int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const in
     std::vector<ImageTerms>& per = terms_scratch(p.B);
     std::vector<long long>& overflow = overflow_scratch(p.B);
     FirstFailure loaded, stored;  // the first item whose io->load / io->store failed
-    std::atomic<bool> bad{false};  // an item's loaded rows were not valid predictions
+    std::atomic<bool> bad{false};  // an item's rows were not valid predictions
     if (int rc = for_each_image(
             fn, p.B, estimate_work(p, true, true, true),
             [&](int i) -> int {
@@ -130,16 +149,16 @@ int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const in
                         loaded.mark(i, rc);
                         return rc;
                     }
-                    if (!predictions_valid(s->logits.data(), (std::size_t)R * C, s->boxes.data(),
-                                           (std::size_t)R * 4)) {
-                        bad.store(true, std::memory_order_relaxed);
-                        return H4J_ERR_INVALID_ARG;
-                    }
                     own = p;
                     own.item_logits = s->logits.data();
                     own.item_boxes = s->boxes.data();
                 }
                 const Problem& q = io ? own : p;
+                if (!predictions_valid(q.logits_of(i), (std::size_t)R * C, q.boxes_of(i),
+                                       (std::size_t)R * 4)) {
+                    bad.store(true, std::memory_order_relaxed);
+                    return H4J_ERR_INVALID_ARG;
+                }
                 const int M = q.M(i);
                 ImageWork& w = image_work();
                 w.ensure(R, C, M, (std::size_t)R * M, M > 0);
@@ -172,7 +191,7 @@ int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const in
         if (loaded.any())
             return report_io(fn, "load", loaded.status, loaded.first / per_layer,
                              (loaded.first % per_layer) / G);
-        if (bad.load()) return name_bad_value(L, B, Q, C, io);
+        if (bad.load()) return name_bad_value(L, B, Q, C, p, io);
         if (stored.any() && stored.first <= first_overflow(overflow))
             return report_io(fn, "store", stored.status, stored.first / per_layer,
                              (stored.first % per_layer) / G);
@@ -190,46 +209,6 @@ int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const in
         }
     }
     return H4J_OK;
-}
-
-// The predictions of layers 1..L-1 checked on the pool, one (layer, image) slice per task, before
-// anything is written. A serial scan of L-1 layers on the calling thread outlasted the workers'
-// spin, so the item loop then paid a wake-up on top of the scan; here the workers wake once, for
-// both loops, and share the scan. Layer l's arrays: `layer_logits[l]` when given (per-layer
-// pointers), else contiguous after layer 0 at `logits`. `p` is layer 0's problem (setup_problem):
-// the pool takes the work estimate of the item loop that follows, so both dispatch alike. A bad
-// slice (or a NULL layer) is named by the one-layer checks of every aux layer, in order, on this
-// thread: the first bad element, as a serial scan named it.
-int validate_aux_layers(const h4j::Problem& p, int L, int B, int Q, int C, const float* logits,
-                        const float* boxes, const float* const* layer_logits,
-                        const float* const* layer_boxes) {
-    using namespace h4j;
-    if (L < 2) return H4J_OK;
-    const std::size_t nl = (std::size_t)Q * C, nb = (std::size_t)Q * 4;
-    auto logits_of = [&](int l) {
-        return layer_logits ? layer_logits[l] : logits + (std::size_t)l * B * nl;
-    };
-    auto boxes_of = [&](int l) {
-        return layer_boxes ? layer_boxes[l] : boxes + (std::size_t)l * B * nb;
-    };
-    auto serial = [&]() -> int {
-        for (int l = 1; l < L; ++l)
-            if (int rc = validate_layer_arrays(l, B, Q, C, logits_of(l), boxes_of(l))) return rc;
-        return H4J_OK;
-    };
-    for (int l = 1; l < L; ++l)
-        if (!logits_of(l) || !boxes_of(l)) return serial();
-    std::atomic<bool> bad{false};
-    auto slice = [&](int k) {
-        const int l = 1 + k / B, b = k % B;
-        const float* lg = logits_of(l) + (std::size_t)b * nl;
-        const float* bx = boxes_of(l) + (std::size_t)b * nb;
-        if (!predictions_valid(lg, nl, bx, nb)) bad.store(true, std::memory_order_relaxed);
-    };
-    Problem all = p;  // every layer's items, as the item loop will see them
-    all.B = L * p.B;
-    parallel_for((L - 1) * B, estimate_work(all, true, true, true), slice);
-    return bad.load() ? serial() : H4J_OK;
 }
 
 int check_layer_count(int L, int B, int Q) {
@@ -252,11 +231,11 @@ extern "C" int h4j_cpu_forward_layers(int L, int B, int Q, int C, const float* l
         if (int rc = check_layer_count(L, B, Q)) return rc;
         Problem p;
         long long T = 0;
-        if (int rc = setup_problem(B, Q, C, logits, boxes, offsets, labels, tboxes, cfg, &p, &T,
-                                   true))
+        if (int rc = setup_problem_unchecked(B, Q, C, logits, boxes, offsets, labels, tboxes, cfg,
+                                             &p, &T, true))
             return rc;
-        if (int rc = validate_aux_layers(p, L, B, Q, C, logits, boxes, nullptr, nullptr))
-            return rc;
+        if (int rc = require(logits, "pred_logits")) return rc;
+        if (int rc = require(boxes, "pred_boxes")) return rc;
         if (int rc = validate_grad_pair(grad_logits, grad_boxes)) return rc;
         LayerFloats gl, gb;
         gl.base = grad_logits;
@@ -279,11 +258,12 @@ extern "C" int h4j_cpu_forward_layers_v(int L, int B, int Q, int C, const float*
         if (int rc = require(boxes, "pred_boxes (the array of layer pointers)")) return rc;
         Problem p;
         long long T = 0;
-        if (int rc = setup_problem(B, Q, C, logits[0], boxes[0], offsets, labels, tboxes, cfg, &p,
-                                   &T, true))
+        if (int rc = setup_problem_unchecked(B, Q, C, logits[0], boxes[0], offsets, labels, tboxes,
+                                             cfg, &p, &T, true))
             return rc;
-        if (int rc = validate_aux_layers(p, L, B, Q, C, nullptr, nullptr, logits, boxes))
-            return rc;
+        for (int l = 0; l < L; ++l)  // a NULL layer, named as its check names it
+            if (logits[l] == nullptr || boxes[l] == nullptr)
+                return validate_layer_arrays(l, B, Q, C, logits[l], boxes[l]);
         if ((grad_logits == nullptr) != (grad_boxes == nullptr))
             return set_error(H4J_ERR_INVALID_ARG,
                              "grad_logits and grad_boxes must be both NULL or both non-NULL");
