@@ -38,7 +38,7 @@ ImageWork& image_work() {
 // of each of the M labels gathered from it, then the box part of the M pairs in double on the
 // targets laid out as a struct of arrays, branch-free so that the loop over targets vectorizes.
 H4J_CPU_CLONES
-void image_cost(const Problem& p, int b, ImageWork& w, float* out, bool keep_rows) {
+bool image_cost(const Problem& p, int b, ImageWork& w, float* out, bool keep_rows) {
     const int Q = p.Q, C = p.C, M = p.M(b);
     const float* L = p.logits_of(b);
     const float* P = p.boxes_of(b);
@@ -72,6 +72,7 @@ void image_cost(const Problem& p, int b, ImageWork& w, float* out, bool keep_row
     }
     double* H4J_RESTRICT cc = w.cc.data();
     const double eps = hd::giou_eps<double>();
+    bool finite = true;  // every softmax row's logits
     for (int q = 0; q < Q; ++q) {
         const float* row = L + (std::size_t)q * C;
         if (focal) {  // sigmoid per class: no softmax row to keep
@@ -79,7 +80,9 @@ void image_cost(const Problem& p, int b, ImageWork& w, float* out, bool keep_row
         } else {
             float* e = keep_rows ? w.ex.data() + (std::size_t)q * C : w.ex.data();
             double s;
-            const float m = kern::row_softmax(row, C, e, &s);
+            bool row_finite;
+            const float m = kern::row_softmax(row, C, e, &s, &row_finite);
+            finite = finite && row_finite;
             const double inv_s = 1.0 / s;
             if (keep_rows || log_prob) {
                 const double lse = (double)m + std::log(s);
@@ -127,6 +130,7 @@ void image_cost(const Problem& p, int b, ImageWork& w, float* out, bool keep_row
             o[j] = (float)(wc * cc[j] + wb * l1 + wg * (-g));
         }
     }
+    return finite;
 }
 
 // Calibrated single-threaded on the development machine (AVX2 clone, bench_cpu.cpp at the four
@@ -171,7 +175,7 @@ extern "C" int h4j_cpu_cost_blocks(int B, int Q, int C, const float* logits, con
                 ImageWork& w = image_work();
                 w.ensure(Q, C, M, 0, false);
                 float* block = cost_out + (std::size_t)Q * offsets[b];
-                image_cost(p, b, w, block, false);
+                (void)image_cost(p, b, w, block, false);  // the logits were checked up front
                 return check_block(b, Q, M, block, overflow);
             });
         return rc ? report_overflow(B, offsets, Q, overflow, rc) : H4J_OK;

@@ -38,10 +38,11 @@ namespace kern {
 /// degree-7 Taylor polynomial of exp(r) (truncation error below 3e-9 relative), scaled by 2^n
 /// built in the exponent bits. Maximum error ~2 ulp against the correctly rounded result
 /// (test_math checks it over [-87, 0]). Results below e^-87 (~1.6e-38, under a float's normal
-/// range) are flushed to 0: next to the row's maximum term exp(0) = 1 they are invisible.
+/// range) are flushed to 0: next to the row's maximum term exp(0) = 1 they are invisible. A NaN
+/// gives 0 too (never an undefined float-to-int conversion; row_softmax flags NaN rows itself).
 H4J_ALWAYS_INLINE float exp_le0(float x) {
     const float lo = -87.0f;
-    const bool under = x < lo;
+    const bool under = !(x >= lo);
     x = under ? lo : x;
     const float shifter = 12582912.0f;  // 1.5 * 2^23: adding it rounds to an integer
     const float t = x * 1.44269504088896341f + shifter;
@@ -73,22 +74,32 @@ typedef double v4d __attribute__((vector_size(32)));
 
 /// Softmax statistics of one row of n >= 1 logits: returns the row maximum m, writes
 /// e[c] = exp(row[c] - m) (float) and *s_out = sum_c e[c] accumulated in double over 8 lanes in
-/// a fixed order (s >= 1: the maximum contributes exp(0) = 1).
+/// a fixed order (s >= 1: the maximum contributes exp(0) = 1). *finite_out: whether every logit
+/// is finite, found in the maximum's loop (x - x is 0, or NaN for a NaN or an infinity), so that
+/// checking the logits takes no pass of its own; m, e and s are meaningless when it is false.
 H4J_ALWAYS_INLINE float row_softmax(const float* H4J_RESTRICT row, int n, float* H4J_RESTRICT e,
-                                    double* s_out) {
+                                    double* s_out, bool* finite_out) {
     int c = 0;
-    float m = row[0];
+    float m = row[0], z = 0.0f;
     if (n >= 8) {
-        v8f mx;
+        v8f mx, zv = {0, 0, 0, 0, 0, 0, 0, 0};
         std::memcpy(&mx, row, sizeof mx);
+        zv += mx - mx;
         for (c = 8; c + 8 <= n; c += 8) {
             v8f x;
             std::memcpy(&x, row + c, sizeof x);
             mx = x > mx ? x : mx;
+            zv += x - x;
         }
-        for (int k = 0; k < 8; ++k) m = mx[k] > m ? mx[k] : m;
+        for (int k = 0; k < 8; ++k) {
+            m = mx[k] > m ? mx[k] : m;
+            z += zv[k];
+        }
     }
-    for (; c < n; ++c) m = row[c] > m ? row[c] : m;
+    for (; c < n; ++c) {
+        m = row[c] > m ? row[c] : m;
+        z += row[c] - row[c];
+    }
     for (c = 0; c < n; ++c) e[c] = exp_le0(row[c] - m);
     v4d s0 = {0, 0, 0, 0}, s1 = {0, 0, 0, 0};
     c = 0;
@@ -102,6 +113,7 @@ H4J_ALWAYS_INLINE float row_softmax(const float* H4J_RESTRICT row, int n, float*
     double s = ((s0[0] + s1[0]) + (s0[1] + s1[1])) + ((s0[2] + s1[2]) + (s0[3] + s1[3]));
     for (; c < n; ++c) s += (double)e[c];
     *s_out = s;
+    *finite_out = z == 0.0f;
     return m;
 }
 

@@ -166,7 +166,9 @@ ImageWork& image_work();  // this thread's instance
 
 /// Cost block of image b (Q x M_b, M_b >= 1) into out. With keep_rows, the softmax statistics
 /// of every row stay in w (mx, inv_s, lse, ex[Q*C]) for image_loss(..., have_rows = true).
-void image_cost(const Problem& p, int b, ImageWork& w, float* out, bool keep_rows);
+/// Returns whether the logits of every softmax row were finite (always true for the focal cost,
+/// which reads only the labels' logits): the block is meaningless when not.
+bool image_cost(const Problem& p, int b, ImageWork& w, float* out, bool keep_rows);
 
 /// Per-image partial sums of the loss.
 struct ImageTerms {
@@ -179,8 +181,9 @@ struct LossScales {
     double ce = 0, bbox = 0, giou = 0;  // d total / d (per-element term)
 };
 /// Loss terms of image b for assign_b[Q]; gradients (scaled) when gl/gb are non-NULL. With
-/// have_rows the softmax statistics kept by image_cost are used, else each row's are computed.
-void image_loss(const Problem& p, int b, const int* assign_b, ImageWork& w, const LossScales& sc,
+/// have_rows the softmax statistics kept by image_cost are used, else each row's are computed;
+/// returns whether the logits of the rows it computed were finite (true for the focal loss).
+bool image_loss(const Problem& p, int b, const int* assign_b, ImageWork& w, const LossScales& sc,
                 float* gl, float* gb, ImageTerms* out, bool have_rows);
 /// image_loss for the sigmoid focal loss (focal.cpp): no softmax, no no-object class.
 void image_loss_focal(const Problem& p, int b, const int* assign_b, const LossScales& sc,

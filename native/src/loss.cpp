@@ -59,11 +59,11 @@ void finish_terms(const Problem& p, const LossNorm& n, const ImageTerms* per_ima
 // double sum), the cross-entropy term in double and its gradient row in float; box terms and
 // gradients in double for the matched rows.
 H4J_CPU_CLONES
-void image_loss(const Problem& p, int b, const int* assign_b, ImageWork& w, const LossScales& sc,
+bool image_loss(const Problem& p, int b, const int* assign_b, ImageWork& w, const LossScales& sc,
                 float* gl, float* gb, ImageTerms* out, bool have_rows) {
     if (p.cfg.focal) {
         image_loss_focal(p, b, assign_b, sc, gl, gb, out);
-        return;
+        return true;
     }
     const int Q = p.Q, C = p.C, K = C - 1;
     const float* L = p.logits_of(b);
@@ -72,6 +72,7 @@ void image_loss(const Problem& p, int b, const int* assign_b, ImageWork& w, cons
     const float* T = p.tboxes + (std::size_t)p.first(b) * 4;
     const double eos = p.cfg.eos_coef;
     ImageTerms acc;
+    bool finite = true;  // the logits of every row whose softmax is computed here
     for (int q = 0; q < Q; ++q) {
         const int t = assign_b[q];
         const int label = t >= 0 ? lab[t] : K;
@@ -86,7 +87,9 @@ void image_loss(const Problem& p, int b, const int* assign_b, ImageWork& w, cons
         } else {
             float* er = w.ex.data();
             double s;
-            const float m = kern::row_softmax(row, C, er, &s);
+            bool row_finite;
+            const float m = kern::row_softmax(row, C, er, &s, &row_finite);
+            finite = finite && row_finite;
             e = er;
             inv_s = 1.0 / s;
             lse = (double)m + std::log(s);
@@ -125,6 +128,7 @@ void image_loss(const Problem& p, int b, const int* assign_b, ImageWork& w, cons
         }
     }
     *out = acc;
+    return finite;
 }
 
 std::vector<ImageTerms>& terms_scratch(int B) {
@@ -161,7 +165,7 @@ extern "C" int h4j_cpu_loss(int B, int Q, int C, const float* logits, const floa
                 "h4j_cpu_loss", n, estimate_work(p, false, false, true), [&](int b) {
                     ImageWork& w = image_work();
                     w.ensure(R, C, 0, 0, false);
-                    image_loss(p, b, assign + (std::size_t)b * R, w, norm.scales,
+                    (void)image_loss(p, b, assign + (std::size_t)b * R, w, norm.scales,  // checked
                                grads ? grad_logits + (std::size_t)b * R * C : nullptr,
                                grads ? grad_boxes + (std::size_t)b * R * 4 : nullptr, &per[b],
                                false);

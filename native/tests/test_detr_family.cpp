@@ -433,6 +433,88 @@ struct LayerArrays {
     }
 };
 
+// The softmax checks the logits as it reads them, without a pass of its own: a NaN, +inf or -inf
+// logit is named exactly whether image_cost meets it (an image with targets) or image_loss does
+// (an image without), for both class costs, with and without gradients, through the one-layer
+// call, both L-layer calls and the io entry; the focal loss, whose logits are checked before the
+// item is solved, likewise. Logits of +-3e38 are finite and pass.
+TEST(every_kind_of_bad_logit_is_named_wherever_an_item_meets_it) {
+    const int L = 3, B = 3, Q = 5, C = 6;
+    const std::vector<int> Ms = {2, 0, 3};
+    const std::size_t nl = (std::size_t)B * Q * C, nb = (std::size_t)B * Q * 4;
+    std::vector<int> a(L * B * Q);
+    std::vector<double> t(L * H4J_TERMS_LEN);
+    std::vector<float> gl(L * nl), gb(L * nb);
+    int checked = 0;
+    for (bool focal : {false, true}) {
+        const Batch b = make(L, B, Q, C, Ms, focal, 21);
+        for (int cost : focal ? std::vector<int>{H4J_CLASS_COST_FOCAL}
+                              : std::vector<int>{H4J_CLASS_COST_PROB, H4J_CLASS_COST_LOG_PROB}) {
+            double cfg[H4J_CFG_LEN];
+            config(cfg, focal, 1, 0, 0);
+            cfg[H4J_CFG_CLASS_COST] = cost;
+            for (bool grads : {false, true}) {
+                float* g = grads ? gl.data() : nullptr;
+                float* h = grads ? gb.data() : nullptr;
+                auto calls = [&](const Batch& x, int layers, auto&& expect) {
+                    std::vector<const float*> lp(layers), bp(layers);
+                    std::vector<float*> glp(layers), gbp(layers);
+                    for (int l = 0; l < layers; ++l) {
+                        lp[l] = x.logits.data() + l * nl, bp[l] = x.boxes.data() + l * nb;
+                        glp[l] = gl.data() + l * nl, gbp[l] = gb.data() + l * nb;
+                    }
+                    expect(h4j_cpu_forward_layers(layers, B, Q, C, x.logits.data(), x.boxes.data(),
+                                                  x.offsets.data(), x.labels.data(), x.tboxes.data(), cfg,
+                                                  a.data(), nullptr, t.data(), g, h),
+                           "contiguous");
+                    expect(h4j_cpu_forward_layers_v(layers, B, Q, C, lp.data(), bp.data(), x.offsets.data(),
+                                                    x.labels.data(), x.tboxes.data(), cfg, a.data(), nullptr,
+                                                    t.data(), grads ? glp.data() : nullptr,
+                                                    grads ? gbp.data() : nullptr),
+                           "per-layer");
+                    LayerArrays arrays(x, layers);
+                    const h4j_layer_io io{&arrays, &LayerArrays::load, &LayerArrays::store};
+                    expect(h4j_cpu_forward_layers_io(layers, B, Q, C, &io, x.offsets.data(), x.labels.data(),
+                                                     x.tboxes.data(), cfg, a.data(), nullptr, t.data(),
+                                                     grads ? 1 : 0),
+                           "io");
+                };
+                for (float v : {NAN, INFINITY, -INFINITY})
+                    for (int image : {0, 1})  // with targets, without
+                        for (int layer : {0, 2}) {
+                            Batch x = b;
+                            x.logits[((std::size_t)(layer * B + image) * Q + 3) * C + 4] = v;
+                            const std::string want = std::string(layer ? "layer 2: " : "") + "pred_logits[" +
+                                                     std::to_string(image) + "][3][4] is " +
+                                                     (v != v ? "nan" : v > 0 ? "inf" : "-inf") +
+                                                     "; must be finite";
+                            auto expect = [&](int rc, const char* call) {
+                                CHECK_MSG(rc == H4J_ERR_NON_FINITE && want == h4j_last_error(),
+                                          "%s, focal %d, cost %d, grads %d: rc %d, '%s' (want '%s')", call,
+                                          focal, cost, grads, rc, h4j_last_error(), want.c_str());
+                                ++checked;
+                            };
+                            for (int layers : layer == 0 ? std::vector<int>{1, L} : std::vector<int>{L})
+                                calls(x, layers, expect);
+                        }
+                if (!focal) {  // the largest finite logits are no fault
+                    Batch x = b;
+                    x.logits[(std::size_t)(1 * Q + 2) * C + 1] = 3.0e38f;
+                    x.logits[(std::size_t)(0 * Q + 4) * C + 5] = -3.0e38f;
+                    x.logits[((std::size_t)(2 * B + 1) * Q + 0) * C + 0] = -3.0e38f;
+                    if (cost == H4J_CLASS_COST_PROB)
+                        calls(x, L, [&](int rc, const char* call) {
+                            CHECK_MSG(rc == H4J_OK, "%s, grads %d: rc %d, '%s'", call, grads, rc,
+                                      h4j_last_error());
+                        });
+                }
+            }
+        }
+    }
+    // 6 (loss, class cost, gradients) x 3 values x 2 images x 3 (layer, call) x 3 entry points
+    CHECK_EQ(checked, 6 * 3 * 2 * 3 * 3);
+}
+
 // Big enough for the pool (L*B items), grouped, with images without targets: the io entry gives
 // bit for bit what the contiguous call gives, loads each (layer, image) once and stores each row's
 // gradients once; L = 1 gives h4j_cpu_forward's results.

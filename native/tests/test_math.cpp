@@ -221,6 +221,7 @@ TEST(cpu_exp_le0_accuracy) {
     CHECK_EQ(h4j::kern::exp_le0(0.0f), 1.0f);
     CHECK_EQ(h4j::kern::exp_le0(-88.0f), 0.0f);
     CHECK_EQ(h4j::kern::exp_le0(-INFINITY), 0.0f);
+    CHECK_EQ(h4j::kern::exp_le0(NAN), 0.0f);  // no float-to-int conversion of a NaN (UBSan)
     CHECK_EQ(h4j::kern::exp_le0(-3.0e38f), 0.0f);
 }
 
@@ -232,7 +233,9 @@ TEST(cpu_row_softmax_matches_double) {
         std::vector<float> row(n), e(n);
         for (float& v : row) v = u(rng);
         double s = 0;
-        const float m = h4j::kern::row_softmax(row.data(), n, e.data(), &s);
+        bool finite = false;
+        const float m = h4j::kern::row_softmax(row.data(), n, e.data(), &s, &finite);
+        CHECK(finite);
         double mref = row[0];
         for (float v : row) mref = v > mref ? v : mref;
         double sref = 0;
@@ -245,6 +248,28 @@ TEST(cpu_row_softmax_matches_double) {
             CHECK_MSG(std::fabs(e[c] - want) <= (1e-6 + 1.2e-7 * std::fabs(x)) * want + 1e-38,
                       "n %d c %d", n, c);
         }
+    }
+}
+
+// row_softmax's finiteness flag: false for a NaN, +inf or -inf anywhere in the row (in the 8-lane
+// blocks and in the tail), true for the largest finite logits.
+TEST(cpu_row_softmax_flags_every_non_finite_logit) {
+    for (int n = 1; n <= 40; ++n) {
+        std::vector<float> row(n, 0.25f), e(n);
+        double s = 0;
+        bool finite = false;
+        row[0] = 3.0e38f;
+        row[n - 1] = n > 1 ? -3.0e38f : row[0];
+        h4j::kern::row_softmax(row.data(), n, e.data(), &s, &finite);
+        CHECK_MSG(finite, "n %d: +-3e38 flagged", n);
+        for (int pos = 0; pos < n; ++pos)
+            for (float v : {NAN, INFINITY, -INFINITY}) {
+                std::vector<float> bad(n, 0.25f);
+                bad[pos] = v;
+                finite = true;
+                h4j::kern::row_softmax(bad.data(), n, e.data(), &s, &finite);
+                CHECK_MSG(!finite, "n %d pos %d: %g not flagged", n, pos, (double)v);
+            }
     }
 }
 
