@@ -15,8 +15,9 @@ import java.util.Locale;
 /**
  * Prints benchmark results: as contract.md's bench JSON ({@code {"backend", "batch", "queries", "classes",
  * "targets", "matcher", "threads", "jdk", "cpu", "median_us": {cost, match, loss, total, total_alloc},
- * "p90_us": {...}}}, plus {@code layer_calls} in both for a batch of several decoder layers; one object for one
- * result, an array of them for several), or as a human-readable table.
+ * "p90_us": {...}}}, plus {@code layer_calls} and {@code one_layer} in both for a batch of several decoder layers;
+ * one object for one result, an array of them for several), or as a human-readable table (with a line of ratios
+ * under it for each batch of several layers).
  */
 final class BenchReport {
     private static final JsonFactory FACTORY = JsonFactory.builder()
@@ -77,7 +78,8 @@ final class BenchReport {
     static void writeTable(PrintStream out, List<BenchResult> results, BenchEnvironment env, int warmup, int warmupMs,
             int iterations) {
         out.printf(Locale.ROOT, "times per whole batch in microseconds, median / p90 of %d runs after at least %d "
-                + "warm-up runs and %d ms; %d threads, %s, %s%n", iterations, warmup, warmupMs, env.threads(),
+                + "warm-up runs and %d ms (timed again, up to %d times, when the JIT compiled meanwhile); %d threads, "
+                + "%s, %s%n", iterations, warmup, warmupMs, BenchRunner.RETIMES, env.threads(),
                 env.jdk(), env.cpu());
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-7s %-8s %16s", "backend", "matcher",
                 "BxQxKxM"));
@@ -94,6 +96,14 @@ final class BenchReport {
                         ? String.format(Locale.ROOT, "%.1f / %.1f", r.medianUs()[s], r.p90Us()[s]) : "-"));
             }
             out.println(sb);
+        }
+        for (BenchResult r : results) {
+            if (r.family().layers() > 1) {
+                out.printf(Locale.ROOT, "%s %s %s%s: total is %.2fx layer_calls (the L layers as L one-layer calls) "
+                        + "and %.2fx one_layer (the one-layer call repeated on layer 0, whose arrays stay in the "
+                        + "caches)%n", r.backend(), r.matcher(), r.size(), r.family(), r.totalOverLayerCalls(),
+                        r.totalOverOneLayer());
+            }
         }
     }
 }

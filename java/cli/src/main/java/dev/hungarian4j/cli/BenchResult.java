@@ -3,7 +3,8 @@ package dev.hungarian4j.cli;
 /**
  * Timings of one backend on one size: median and 90th percentile, in microseconds for the whole batch, of the
  * stages {@code cost}, {@code match}, {@code loss}, {@code total}, {@code total_alloc} and, with more than one
- * decoder layer, {@code layer_calls} (in that order in the arrays; {@link BenchRunner} says what each measures).
+ * decoder layer, {@code layer_calls} and {@code one_layer} (in that order in the arrays; {@link BenchRunner} says
+ * what each measures).
  *
  * @param backend  the backend's CLI name
  * @param matcher  the matcher's CLI name
@@ -15,13 +16,32 @@ package dev.hungarian4j.cli;
 record BenchResult(String backend, String matcher, BenchSize size, BenchFamily family, double[] medianUs,
         double[] p90Us) {
     /** Stage names, in array order. */
-    static final String[] STAGES = {"cost", "match", "loss", "total", "total_alloc", "layer_calls"};
+    static final String[] STAGES = {"cost", "match", "loss", "total", "total_alloc", "layer_calls", "one_layer"};
 
-    /** Index of {@code layer_calls} in {@link #STAGES}: timed and reported only with more than one layer. */
+    /** Index of {@code total} in {@link #STAGES}. */
+    static final int TOTAL = 3;
+
+    /**
+     * Index of {@code layer_calls} in {@link #STAGES}, the first of the stages timed and reported only with more than
+     * one layer.
+     */
     static final int LAYER_CALLS = 5;
 
-    /** The stages this result reports: {@code layer_calls} only for a batch of several decoder layers. */
+    /** Index of {@code one_layer} in {@link #STAGES} (with more than one layer). */
+    static final int ONE_LAYER = 6;
+
+    /** The stages this result reports: {@code layer_calls} and {@code one_layer} only for several decoder layers. */
     int stageCount() {
         return family.layers() > 1 ? STAGES.length : LAYER_CALLS;
+    }
+
+    /** {@code total} over {@code layer_calls}: the batched call against the same work as L one-layer calls. */
+    double totalOverLayerCalls() {
+        return medianUs[TOTAL] / medianUs[LAYER_CALLS];
+    }
+
+    /** {@code total} over one {@code one_layer}: the batched call against the one-layer call repeated on layer 0. */
+    double totalOverOneLayer() {
+        return medianUs[TOTAL] / medianUs[ONE_LAYER];
     }
 }

@@ -28,11 +28,15 @@ import java.util.Arrays;
  * the given number of runs and the given time, and until the JIT has been quiet for {@link #JIT_QUIET_NS};
  * {@code total_alloc} also until the garbage collector has run once since its warm-up began (the heap has cycled,
  * so its pages are no longer fresh); those waits last at most {@link #HEAP_CYCLE_FACTOR} times the warm-up time.
+ * The timed runs are run again (at most {@link #RETIMES} times) when the JIT compiled something while they ran.
  * With L decoder layers (contract.md section 3, {@code --layers}) {@code cost}, {@code match} and {@code loss} run
  * once per layer (query groups reach the matcher as more images) and {@code total} / {@code total_alloc} are still
  * one call, which on the native backend puts every (layer, image, group) problem into one native call;
  * {@code layer_calls} is its baseline, the same L layers as L one-layer {@code computeInto} calls, each on its own
- * layer's arrays (the same working set as the batched call).
+ * layer's arrays (the same working set as the batched call); {@code one_layer} is the one-layer call on layer 0
+ * alone, repeated as {@code --layers 1} repeats it (its arrays stay in the caches between runs). Those three are
+ * timed in {@link #ROUNDS} alternating blocks, so that a slower phase of a shared machine (another process, the
+ * JIT compiling) falls on all three alike instead of on one: their ratios are read from one run.
  */
 final class BenchRunner {
     /**
@@ -48,6 +52,15 @@ final class BenchRunner {
      * (100-115 us in the others and in JMH); the 1,000 ms default of {@code --warmup-time} gave 99-111 us in all.
      */
     static final long JIT_QUIET_NS = 100_000_000L;
+
+    /**
+     * Times a stage's timed runs are run again at most when the JIT compiled something meanwhile (on two cores a
+     * compiler thread takes one of them: the pool then runs at half speed).
+     */
+    static final int RETIMES = 3;
+
+    /** Blocks per stage of the stages timed together ({@code total}, {@code layer_calls}, {@code one_layer}). */
+    static final int ROUNDS = 5;
 
     private final int warmup;
     private final long warmupNs;
@@ -120,15 +133,24 @@ final class BenchRunner {
                 backend.loss(config, layer[l], assignment[l], gradLogits[l], gradBoxes[l]);
             }
         }, false);
-        stats[3] = time(() -> loss.computeInto(batch, gradLogits, gradBoxes), false);
+        Runnable total = () -> loss.computeInto(batch, gradLogits, gradBoxes);
+        if (layers > 1) {
+            // The batched call's baseline: the same layers as L one-layer calls, each on its own layer's arrays, so
+            // the working set is the same as the batched call's; and the one-layer call repeated on layer 0, whose
+            // arrays stay in the caches.
+            double[][] together = timeTogether(total, () -> {
+                for (int l = 0; l < layers; l++) {
+                    loss.computeInto(layer[l], gradLogits[l], gradBoxes[l]);
+                }
+            }, () -> loss.computeInto(layer[0], gradLogits[0], gradBoxes[0]));
+            stats[BenchResult.TOTAL] = together[0];
+            stats[BenchResult.LAYER_CALLS] = together[1];
+            stats[BenchResult.ONE_LAYER] = together[2];
+        } else {
+            stats[BenchResult.TOTAL] = time(total, false);
+            stats[BenchResult.LAYER_CALLS] = stats[BenchResult.ONE_LAYER] = new double[] {Double.NaN, Double.NaN};
+        }
         stats[4] = time(() -> loss.compute(batch, true), true);
-        // The batched call's baseline: the same layers as L one-layer calls, each on its own layer's arrays, so the
-        // working set is the same as the batched call's (a one-layer call repeated on one layer stays in the caches).
-        stats[BenchResult.LAYER_CALLS] = layers > 1 ? time(() -> {
-            for (int l = 0; l < layers; l++) {
-                loss.computeInto(layer[l], gradLogits[l], gradBoxes[l]);
-            }
-        }, false) : new double[] {Double.NaN, Double.NaN};
         double[] median = new double[n];
         double[] p90 = new double[n];
         for (int s = 0; s < n; s++) {
@@ -140,6 +162,63 @@ final class BenchRunner {
 
     /** Median and 90th percentile (nearest rank) in microseconds, rounded to 0.1 us. */
     private double[] time(Runnable stage, boolean untilHeapCycled) {
+        warmUp(stage, untilHeapCycled);
+        long[] ns = new long[iterations];
+        for (int attempt = 0; ; attempt++) {
+            long jit = jitMillis();
+            for (int i = 0; i < iterations; i++) {
+                long t0 = System.nanoTime();
+                stage.run();
+                ns[i] = System.nanoTime() - t0;
+            }
+            if (jitMillis() == jit || attempt == RETIMES) {
+                return stats(ns);
+            }
+        }
+    }
+
+    /**
+     * Median and 90th percentile of each stage, timed in {@link #ROUNDS} blocks that alternate between the stages
+     * (each block starts with one untimed run, so that it runs from its own stage's cache state).
+     */
+    private double[][] timeTogether(Runnable... stages) {
+        for (Runnable stage : stages) {
+            warmUp(stage, false);
+        }
+        long[][] ns = new long[stages.length][iterations];
+        int rounds = Math.min(ROUNDS, iterations);
+        for (int attempt = 0; ; attempt++) {
+            long jit = jitMillis();
+            int done = 0;
+            for (int r = 0; r < rounds; r++) {
+                int n = (iterations - done) / (rounds - r);
+                for (int s = 0; s < stages.length; s++) {
+                    stages[s].run();
+                    for (int i = done; i < done + n; i++) {
+                        long t0 = System.nanoTime();
+                        stages[s].run();
+                        ns[s][i] = System.nanoTime() - t0;
+                    }
+                }
+                done += n;
+            }
+            if (jitMillis() == jit || attempt == RETIMES) {
+                break;
+            }
+        }
+        double[][] out = new double[stages.length][];
+        for (int s = 0; s < stages.length; s++) {
+            out[s] = stats(ns[s]);
+        }
+        return out;
+    }
+
+    /**
+     * Untimed runs of a stage: at least {@code warmup} runs and the warm-up time, and until the JIT has been quiet for
+     * {@link #JIT_QUIET_NS} (and, if asked, the garbage collector has run), for at most {@link #HEAP_CYCLE_FACTOR}
+     * times the warm-up time.
+     */
+    private void warmUp(Runnable stage, boolean untilHeapCycled) {
         long start = System.nanoTime();
         long gcs = collections();
         long jit = jitMillis();
@@ -160,12 +239,11 @@ final class BenchRunner {
             }
             stage.run();
         }
-        long[] ns = new long[iterations];
-        for (int i = 0; i < iterations; i++) {
-            long t0 = System.nanoTime();
-            stage.run();
-            ns[i] = System.nanoTime() - t0;
-        }
+    }
+
+    /** Median and 90th percentile (nearest rank) of the times, in microseconds rounded to 0.1 us. */
+    private static double[] stats(long[] ns) {
+        int iterations = ns.length;
         Arrays.sort(ns);
         double median = iterations % 2 == 1 ? ns[iterations / 2]
                 : (ns[iterations / 2 - 1] + ns[iterations / 2]) / 2.0;

@@ -16,9 +16,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,9 +79,12 @@ class BenchCommandTest {
                 Map<String, Object> t = JsonTree.obj(m.get(key));
                 List<String> stages = new ArrayList<>(STAGES);
                 stages.add("layer_calls");
+                stages.add("one_layer");
                 assertEquals(stages, List.copyOf(t.keySet()), key);
-                double v = JsonTree.num(t.get("layer_calls"));
-                assertTrue(v > 0 && Double.isFinite(v), key + ".layer_calls = " + v);
+                for (String stage : List.of("layer_calls", "one_layer")) {
+                    double v = JsonTree.num(t.get(stage));
+                    assertTrue(v > 0 && Double.isFinite(v), key + "." + stage + " = " + v);
+                }
             }
         }
         BadInputTest.assertRejected(CliRun.run("bench", "--queries", "10", "--groups", "3", "--backend", "jvm"),
@@ -100,6 +106,24 @@ class BenchCommandTest {
         Map<String, Object> last = JsonTree.obj(a.get(a.size() - 1));
         checkResult(last, (String) last.get("backend"), 2, 5, 3, 7);
         assertTrue(r.err().contains("bench: [1/" + 2 * available + "]"), "progress on stderr: " + r);
+    }
+
+    @Test
+    void tableOfSeveralLayersEndsWithTheRatiosOfTheBatchedCall() {
+        CliRun.Result r = CliRun.run("bench", "--sizes", "2x12x5x3", "--layers", "3", "--backend", "jvm",
+                "--iterations", "4", "--warmup", "0", "--warmup-time", "0");
+        assertEquals(0, r.exit(), r::toString);
+        Matcher m = Pattern.compile("(?m)^jvm exact +2x12x5x3 L3: total is ([0-9.]+)x layer_calls \\(the L layers "
+                + "as L one-layer calls\\) and ([0-9.]+)x one_layer \\(.*\\)$").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        for (int g = 1; g <= 2; g++) {
+            double ratio = Double.parseDouble(m.group(g));
+            assertTrue(ratio > 0 && Double.isFinite(ratio), m.group());
+        }
+        CliRun.Result one = CliRun.run("bench", "--sizes", "2x12x5x3", "--backend", "jvm", "--iterations", "2",
+                "--warmup", "0", "--warmup-time", "0");
+        assertEquals(0, one.exit(), one::toString);
+        assertFalse(one.out().contains("one_layer"), "one layer: no layer columns, no ratios\n" + one.out());
     }
 
     @Test
