@@ -110,7 +110,7 @@ int name_bad_value(int L, int B, int Q, int C, const h4j::Problem& p, const h4j_
 // describes layer 0 (p.B = B*G items of one layer on entry). Every item checks its own rows on
 // the pool: its boxes (and a focal item's logits) before it is solved, and the logits of a softmax
 // as the softmax reads them (row_softmax), so the predictions are read once, not once by a
-// checking pass and again by the items (one layer 8-16% faster in C, six layers 5-10%). So when a
+// checking pass and again by the items (one layer 5-15% faster in C, six layers 1-7%). So when a
 // call fails, other items' outputs may already be written (outputs are only meaningful with
 // H4J_OK); the error still names the first bad value in array order. With `io`
 // (h4j_cpu_forward_layers_io) each item loads its rows into this thread's scratch, checks them, is
