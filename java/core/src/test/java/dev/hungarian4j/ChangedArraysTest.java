@@ -72,4 +72,38 @@ class ChangedArraysTest {
         assertTrue(assertThrows(InvalidInputException.class, () -> loss.compute(b4, false)).field()
                 .contains("boxes"));
     }
+
+    /**
+     * The backends check the predictions' values as their kernels read them (the softmax its logits), not in a pass
+     * of their own: every kind of bad value is still named exactly, in an image with targets (the cost meets it)
+     * and in one without (the loss does), with and without gradients, and before a cost beyond float32 elsewhere.
+     */
+    @ParameterizedTest
+    @MethodSource("backends")
+    void everyKindOfBadPredictionIsNamedWhereverTheKernelsMeetIt(BackendKind backend, MatcherKind matcher) {
+        HungarianLoss loss = HungarianLoss.create(HungarianConfig.DEFAULTS, backend, matcher);
+        int q = 12;
+        int c = 6;
+        for (int image : new int[] {0, 1}) { // image 1 has no targets
+            for (float v : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                for (boolean grads : new boolean[] {false, true}) {
+                    Batch b = SyntheticBatch.generate(5, q, c - 1, new int[] {2, 0, 3});
+                    b.predictions().logits()[(image * q + 7) * c + 4] = v;
+                    String want = "pred_logits[" + image + "][7][4]";
+                    InvalidInputException e = assertThrows(InvalidInputException.class, () -> loss.compute(b, grads));
+                    assertEquals(want, e.field(), v + " " + e.getMessage());
+                    assertTrue(e.getMessage().contains("must be finite"), e.getMessage());
+                }
+            }
+            Batch b = SyntheticBatch.generate(5, q, c - 1, new int[] {2, 0, 3});
+            b.predictions().boxes()[(image * q + 3) * 4] = Float.NaN; // a centre: not read by a loss without targets
+            assertEquals("pred_boxes[" + image + "][3][0]",
+                    assertThrows(InvalidInputException.class, () -> loss.compute(b, true)).field());
+        }
+        Batch b = SyntheticBatch.generate(5, q, c - 1, new int[] {2, 0, 3});
+        b.predictions().boxes()[(2 * q + 5) * 4 + 2] = 3.0e38f; // image 2: finite, but the cost overflows
+        b.predictions().logits()[(2 * q + 9) * c + 1] = Float.NaN; // a later row of the same image
+        assertEquals("pred_logits[2][9][1]",
+                assertThrows(InvalidInputException.class, () -> loss.compute(b, true)).field());
+    }
 }

@@ -57,10 +57,27 @@ final class ImageKernels {
     }
 
     /**
+     * Whether image {@code b}'s predicted boxes are finite with widths and heights {@code >= 0} (the
+     * {@link dev.hungarian4j.Predictions} checks, for a pipeline that checks the values as it reads them).
+     */
+    static boolean boxesValid(Problem p, int b) {
+        final float[] boxes = p.boxes;
+        final int end = (b + 1) * p.queries * 4;
+        boolean ok = true;
+        for (int i = b * p.queries * 4; i < end; i += 4) {
+            ok &= Float.isFinite(boxes[i]) & Float.isFinite(boxes[i + 1]) & boxes[i + 2] >= 0.0f
+                    & boxes[i + 2] <= Float.MAX_VALUE & boxes[i + 3] >= 0.0f & boxes[i + 3] <= Float.MAX_VALUE;
+        }
+        return ok;
+    }
+
+    /**
      * Image {@code b}'s {@code Q x M} cost block into {@code out[outOff..]}, row-major. With {@code keepRows} the
      * softmax rows, {@code 1/sum} and log-sum-exp of all {@code Q} rows stay in {@code w} for {@link #loss}.
+     *
+     * @return false, with the block unfinished, at the first row whose logits are not all finite
      */
-    static void cost(Problem p, int b, CostWeights cw, ImageWork w, float[] out, int outOff, boolean keepRows) {
+    static boolean cost(Problem p, int b, CostWeights cw, ImageWork w, float[] out, int outOff, boolean keepRows) {
         final int q0 = p.queries;
         final int c0 = p.numLogits;
         final int m = p.targets(b);
@@ -80,7 +97,9 @@ final class ImageKernels {
         for (int q = 0; q < q0; q++) {
             int pred = b * q0 + q;
             int lo = pred * c0;
-            RowSoftmax.row(logits, lo, c0, w.x, e, w.k, w.stats);
+            if (!RowSoftmax.row(logits, lo, c0, w.x, e, w.k, w.stats)) {
+                return false;
+            }
             float mx = (float) w.stats[0];
             double s = w.stats[1];
             double invS = 1.0 / s;
@@ -118,14 +137,18 @@ final class ImageKernels {
             }
             System.arraycopy(o, 0, out, outOff + q * m, m);
         }
+        return true;
     }
 
     /**
      * Image {@code b}'s loss with its matching {@code assign[b*Q..]} fixed: the partial sums into
      * {@code partial[b*PARTIALS..]}, the gradient rows when {@code gl}/{@code gb} are non-null. With
      * {@code haveRows} the softmax rows come from {@link #cost} with {@code keepRows}.
+     *
+     * @return false, with the image unfinished, at the first row it computes the softmax of whose logits are not
+     *         all finite
      */
-    static void loss(Problem p, int b, int[] assign, LossScales sc, ImageWork w, boolean haveRows, float[] gl,
+    static boolean loss(Problem p, int b, int[] assign, LossScales sc, ImageWork w, boolean haveRows, float[] gl,
             float[] gb, double[] partial) {
         final int q0 = p.queries;
         final int c0 = p.numLogits;
@@ -152,7 +175,9 @@ final class ImageKernels {
                 invS = w.invS[q];
                 lse = w.lse[q];
             } else {
-                RowSoftmax.row(logits, lo, c0, w.x, e, w.k, w.stats);
+                if (!RowSoftmax.row(logits, lo, c0, w.x, e, w.k, w.stats)) {
+                    return false;
+                }
                 double s = w.stats[1];
                 invS = 1.0 / s;
                 lse = w.stats[0] + Math.log(s);
@@ -198,5 +223,6 @@ final class ImageKernels {
         partial[b * PARTIALS] = ceNum;
         partial[b * PARTIALS + 1] = l1Sum;
         partial[b * PARTIALS + 2] = giouSum;
+        return true;
     }
 }

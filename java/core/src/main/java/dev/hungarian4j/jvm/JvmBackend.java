@@ -5,6 +5,7 @@ import dev.hungarian4j.BackendUnavailableException;
 import dev.hungarian4j.Batch;
 import dev.hungarian4j.ClassCost;
 import dev.hungarian4j.HungarianConfig;
+import dev.hungarian4j.HungarianException;
 import dev.hungarian4j.InvalidInputException;
 import dev.hungarian4j.LossClass;
 import dev.hungarian4j.LossTerms;
@@ -78,15 +79,28 @@ public final class JvmBackend implements ComputeBackend {
             throw new InvalidInputException(gradLogits == null ? "grad_logits" : "grad_boxes",
                     "is null while the other gradient array is not; pass both or neither");
         }
-        recheck(batch);
+        // The predictions' values are checked as the kernels read them (the softmax its logits): one pass over the
+        // logits instead of a checking pass first. A failure reruns the whole-array checks, which name the first
+        // bad value (before a cost beyond float32, as a check before the call would have).
+        recheckTargets(batch);
         Predictions p = batch.predictions();
         Targets t = batch.targets();
         int[] assignment = new int[p.batch() * p.queries()];
         double[] cost = new double[p.batch()];
-        double[] r = JvmForward.forward(p.batch(), p.queries(), p.numLogits(), p.logits(), p.boxes(), t.offsets(),
-                t.labels(), t.boxes(), c.costClass(), c.costBbox(), c.costGiou(), c.classCost() == ClassCost.LOG_PROB,
-                c.lossCeWeight(), c.lossBboxWeight(), c.lossGiouWeight(), c.eosCoef(), c.reduction() == Reduction.SUM,
-                assignment, cost, gradLogits, gradBoxes);
+        double[] r;
+        try {
+            r = JvmForward.forward(p.batch(), p.queries(), p.numLogits(), p.logits(), p.boxes(), t.offsets(),
+                    t.labels(), t.boxes(), c.costClass(), c.costBbox(), c.costGiou(),
+                    c.classCost() == ClassCost.LOG_PROB, c.lossCeWeight(), c.lossBboxWeight(), c.lossGiouWeight(),
+                    c.eosCoef(), c.reduction() == Reduction.SUM, assignment, cost, gradLogits, gradBoxes);
+        } catch (RuntimeException e) {
+            recheck(batch);
+            if (e instanceof JvmForward.BadPrediction) {
+                throw new HungarianException(0, "a bad prediction value was seen once but not again (the arrays "
+                        + "changed during the call): " + e.getMessage());
+            }
+            throw e;
+        }
         return new Forward(new Matching(p.batch(), p.queries(), assignment, cost, null),
                 new LossTerms(r[0], r[1], r[2], r[3]));
     }
@@ -117,8 +131,8 @@ public final class JvmBackend implements ComputeBackend {
     /**
      * Re-runs the checks of {@link Predictions}, {@link Targets} and {@link Batch} on the arrays' current contents:
      * they are referenced, not copied, so a caller may have changed them since construction (an offset, a width
-     * made negative), and the native backends check the values at every call too. O(input), small next to the
-     * kernels.
+     * made negative), and the native backends check the values at every call too. O(input): a pass over the logits
+     * on the calling thread, so {@link #forward} runs it only after a failure, to name the first bad value.
      */
     private static void recheck(Batch batch) {
         Predictions p = batch.predictions();
@@ -128,8 +142,9 @@ public final class JvmBackend implements ComputeBackend {
     }
 
     /**
-     * As {@link #recheck} for the targets only (O(targets)): what the matching of given cost blocks reads. Scanning
-     * the B*Q*(K+1) logits again took half of the jvm matcher's time at 8x100x91x10 (25 of ~55 us).
+     * As {@link #recheck} for the targets only (O(targets)): what the matching of given cost blocks reads, and what
+     * {@link #forward} checks before its kernels (which check the predictions as they read them). Scanning the
+     * B*Q*(K+1) logits again took half of the jvm matcher's time at 8x100x91x10 (25 of ~55 us).
      */
     private static void recheckTargets(Batch batch) {
         Targets t = batch.targets();

@@ -45,7 +45,7 @@ public final class JvmCostKernel {
             int m = p.targets(b);
             if (m > 0) {
                 ImageWork w = ImageWork.current().ensure(queries, numLogits, m, 0, false);
-                ImageKernels.cost(p, b, cw, w, out, queries * offsets[b], false);
+                ImageKernels.cost(p, b, cw, w, out, queries * offsets[b], false); // values checked before (JvmBackend)
             }
         });
     }

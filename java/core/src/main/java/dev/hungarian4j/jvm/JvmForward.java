@@ -14,6 +14,21 @@ public final class JvmForward {
     }
 
     /**
+     * An image's predictions held a value the constructor of {@link dev.hungarian4j.Predictions} refuses (a
+     * non-finite logit or box value, a negative width or height): {@link #forward} checks the values as its kernels
+     * read them, not in a pass of their own, so it can only say which image; {@link JvmBackend} then reruns the
+     * whole-array checks, which name the first bad value.
+     */
+    public static final class BadPrediction extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        BadPrediction(int image) {
+            super("image " + image + ": a predicted logit or box value is not finite, or a box width or height is "
+                    + "negative");
+        }
+    }
+
+    /**
      * Costs, exact matching, loss terms and (when the arrays are non-null) gradients.
      *
      * @param batch          number of images {@code B}
@@ -39,6 +54,8 @@ public final class JvmForward {
      * @param gradBoxes      null, or {@code B*Q*4} floats to overwrite with the gradient
      * @return {@code {ce, bbox, giou, total, numBoxes}} as {@link JvmLossKernel#loss} returns them
      * @throws IllegalArgumentException on inconsistent shapes, labels, or a non-finite cost (naming the image)
+     * @throws BadPrediction             when an image's predictions hold a value {@link dev.hungarian4j.Predictions}
+     *                                   refuses (found as they are read: other images' outputs may be written)
      */
     public static double[] forward(int batch, int queries, int numLogits, float[] logits, float[] boxes,
             int[] offsets, int[] labels, float[] targetBoxes, double costClass, double costBbox, double costGiou,
@@ -69,11 +86,16 @@ public final class JvmForward {
                 sumReduction, weightSum, numBoxes);
         double[] partial = new double[batch * ImageKernels.PARTIALS];
         JvmPool.forEach(batch, p.work(true, true, true), b -> {
+            if (!ImageKernels.boxesValid(p, b)) {
+                throw new BadPrediction(b);
+            }
             int m = p.targets(b);
             ImageWork w = ImageWork.current().ensure(queries, numLogits, m, queries * m, m > 0);
             double mc = 0.0;
             if (m > 0) {
-                ImageKernels.cost(p, b, cw, w, w.cost, 0, true);
+                if (!ImageKernels.cost(p, b, cw, w, w.cost, 0, true)) { // the softmax checks the logits
+                    throw new BadPrediction(b);
+                }
                 try {
                     mc = w.solver.solve(w.cost, 0, queries, m, assignmentOut, b * queries);
                 } catch (IllegalArgumentException e) {
@@ -83,7 +105,9 @@ public final class JvmForward {
                 Arrays.fill(assignmentOut, b * queries, (b + 1) * queries, -1);
             }
             matchingCost[b] = mc;
-            ImageKernels.loss(p, b, assignmentOut, sc, w, m > 0, gradLogits, gradBoxes, partial);
+            if (!ImageKernels.loss(p, b, assignmentOut, sc, w, m > 0, gradLogits, gradBoxes, partial)) {
+                throw new BadPrediction(b); // an image without targets: its softmax rows are computed here
+            }
         });
         return JvmLossKernel.finish(partial, batch, lossCeWeight, lossBboxWeight, lossGiouWeight, sumReduction,
                 weightSum, numBoxes);

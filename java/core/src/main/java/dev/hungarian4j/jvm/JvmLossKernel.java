@@ -119,6 +119,7 @@ public final class JvmLossKernel {
         ImageKernels.LossScales sc = scales(lossCeWeight, lossBboxWeight, lossGiouWeight, eosCoef, sumReduction,
                 weightSum, numBoxes);
         double[] partial = new double[batch * ImageKernels.PARTIALS];
+        // the values were checked before this stage (JvmBackend): a row found non-finite here needs no second word
         JvmPool.forEach(batch, pr.work(false, false, true), b -> ImageKernels.loss(pr, b, assignment, sc,
                 ImageWork.current().ensure(queries, numLogits, 0, 0, false), false, gradLogits, gradBoxes, partial));
         return finish(partial, batch, lossCeWeight, lossBboxWeight, lossGiouWeight, sumReduction, weightSum,

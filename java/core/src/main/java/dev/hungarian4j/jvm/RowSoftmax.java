@@ -75,8 +75,11 @@ final class RowSoftmax {
      * @param e       at least {@code n} floats: receives the exps
      * @param scratch at least {@code n} floats of scratch (the exponents of the powers of two)
      * @param stats   at least 2 doubles: receives {@code m} and the sum
+     * @return whether every value of the row is finite, found on the way (the maximum is NaN after a NaN and +inf
+     *         after a +inf; a -inf takes the rare clamp branch), so that the values need no pass of their own;
+     *         {@code stats} and {@code e} are meaningless when not
      */
-    static void row(float[] row, int off, int n, float[] x, float[] e, float[] scratch, double[] stats) {
+    static boolean row(float[] row, int off, int n, float[] x, float[] e, float[] scratch, double[] stats) {
         System.arraycopy(row, off, x, 0, n);
         float m = max(x, n);
         for (int c = 0; c < n; c++) { // float arithmetic only: vectorised by C2
@@ -91,9 +94,11 @@ final class RowSoftmax {
         for (int c = 0; c < n; c++) { // 2^k from t's bits (t = 1.5 * 2^23 + k exactly): no float-to-int conversion
             e[c] = e[c] * Float.intBitsToFloat((Float.floatToRawIntBits(scratch[c]) - SHIFTER_BITS + 127) << 23);
         }
+        boolean negativeInfinity = false;
         for (int c = 0; c < n; c++) { // the clamp of expLe0: below LOWEST the value is 0 (rare: a predicted branch)
             if (x[c] - m < LOWEST) {
                 e[c] = 0.0f;
+                negativeInfinity |= x[c] == Float.NEGATIVE_INFINITY;
             }
         }
         double a0 = 0;
@@ -121,5 +126,6 @@ final class RowSoftmax {
         }
         stats[0] = m;
         stats[1] = s;
+        return Float.isFinite(m) && !negativeInfinity;
     }
 }
