@@ -80,7 +80,8 @@ int report_io(const char* fn, const char* op, int status, int layer, int image) 
 // every layer in order, as a check of the whole arrays before the items would have named it.
 // Layer l's arrays: with `io` (h4j_cpu_forward_layers_io) loaded whole, else p.layer_logits[l]
 // when given (per-layer pointers), else contiguous from p.logits.
-int name_bad_value(int L, int B, int Q, int C, const h4j::Problem& p, const h4j_layer_io* io) {
+int name_bad_value(const char* fn, int L, int B, int Q, int C, const h4j::Problem& p,
+                   const h4j_layer_io* io) {
     using namespace h4j;
     const std::size_t nl = (std::size_t)Q * C, nb = (std::size_t)Q * 4;
     std::vector<float> logits, boxes;
@@ -92,7 +93,7 @@ int name_bad_value(int L, int B, int Q, int C, const h4j::Problem& p, const h4j_
             for (int b = 0; b < B; ++b)
                 if (int rc = io->load(io->ctx, l, b * Q, Q, logits.data() + b * nl,
                                       boxes.data() + b * nb))
-                    return report_io("h4j_cpu_forward_layers_io", "load", rc, l, b);
+                    return report_io(fn, "load", rc, l, b);
         } else if (p.layer_logits) {
             lg = p.layer_logits[l];
             bx = p.layer_boxes[l];
@@ -102,8 +103,8 @@ int name_bad_value(int L, int B, int Q, int C, const h4j::Problem& p, const h4j_
         }
         if (int rc = validate_layer_arrays(l, B, Q, C, lg, bx)) return rc;
     }
-    return set_error(H4J_ERR_INTERNAL, "a bad prediction value was seen once but not again (the "
-                     "arrays changed during the call)");
+    return set_error(H4J_ERR_INTERNAL, "%s: a bad prediction value was seen once but not again (the "
+                     "arrays changed during the call)", fn);
 }
 
 // The pipeline of the entry points once everything but the predictions' values is validated and p
@@ -196,7 +197,7 @@ int forward_items(const char* fn, int L, int B, int Q, h4j::Problem& p, const in
         if (loaded.any())
             return report_io(fn, "load", loaded.status, loaded.first / per_layer,
                              (loaded.first % per_layer) / G);
-        if (bad.load()) return name_bad_value(L, B, Q, C, p, io);
+        if (bad.load()) return name_bad_value(fn, L, B, Q, C, p, io);
         if (stored.any() && stored.first <= first_overflow(overflow))
             return report_io(fn, "store", stored.status, stored.first / per_layer,
                              (stored.first % per_layer) / G);
