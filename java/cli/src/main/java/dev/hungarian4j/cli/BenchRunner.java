@@ -164,17 +164,14 @@ final class BenchRunner {
     private double[] time(Runnable stage, boolean untilHeapCycled) {
         warmUp(stage, untilHeapCycled);
         long[] ns = new long[iterations];
-        for (int attempt = 0; ; attempt++) {
-            long jit = jitMillis();
+        timedRuns(() -> {
             for (int i = 0; i < iterations; i++) {
                 long t0 = System.nanoTime();
                 stage.run();
                 ns[i] = System.nanoTime() - t0;
             }
-            if (jitMillis() == jit || attempt == RETIMES) {
-                return stats(ns);
-            }
-        }
+        });
+        return stats(ns);
     }
 
     /**
@@ -187,8 +184,7 @@ final class BenchRunner {
         }
         long[][] ns = new long[stages.length][iterations];
         int rounds = Math.min(ROUNDS, iterations);
-        for (int attempt = 0; ; attempt++) {
-            long jit = jitMillis();
+        timedRuns(() -> {
             int done = 0;
             for (int r = 0; r < rounds; r++) {
                 int n = (iterations - done) / (rounds - r);
@@ -202,15 +198,26 @@ final class BenchRunner {
                 }
                 done += n;
             }
-            if (jitMillis() == jit || attempt == RETIMES) {
-                break;
-            }
-        }
+        });
         double[][] out = new double[stages.length][];
         for (int s = 0; s < stages.length; s++) {
             out[s] = stats(ns[s]);
         }
         return out;
+    }
+
+    /**
+     * Runs {@code timing} (which records its own times), and again while the JIT compiled something meanwhile, at
+     * most {@link #RETIMES} more times.
+     */
+    private static void timedRuns(Runnable timing) {
+        for (int attempt = 0; ; attempt++) {
+            long jit = jitMillis();
+            timing.run();
+            if (jitMillis() == jit || attempt == RETIMES) {
+                return;
+            }
+        }
     }
 
     /**
