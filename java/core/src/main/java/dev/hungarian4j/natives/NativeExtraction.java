@@ -55,7 +55,7 @@ final class NativeExtraction {
         for (byte b : sha.digest()) {
             hex.append(String.format("%02x", b & 0xff));
         }
-        Path dir = Loader.getCacheDir().toPath().resolve("hungarian4j")
+        Path dir = cacheDir().resolve("hungarian4j")
                 .resolve(version() + "-" + hex.substring(0, 16));
         Files.createDirectories(dir);
         for (int i = 0; i < LIBRARIES.length; i++) {
@@ -72,6 +72,26 @@ final class NativeExtraction {
             }
         }
         return dir;
+    }
+
+    /**
+     * JavaCPP's cache folder, the one {@code -Dorg.bytedeco.javacpp.cachedir} names when it is set. That folder is
+     * created here first: {@code Loader.getCacheDir()} takes a folder that exists or that its own {@code mkdirs()}
+     * created, and {@code mkdirs()} is false when another JVM created the folder in between, so a JVM that lost that
+     * race (the processes of a data-parallel job starting at once) went on in {@code ~/.javacpp/cache} instead.
+     * {@code Files.createDirectories} accepts a folder that appeared meanwhile. Where it cannot create the folder,
+     * JavaCPP's own choice stands.
+     */
+    private static Path cacheDir() throws IOException {
+        String named = System.getProperty("org.bytedeco.javacpp.cachedir");
+        if (named != null && !named.isBlank()) {
+            try {
+                Files.createDirectories(Path.of(named));
+            } catch (IOException | RuntimeException e) {
+                // not creatable here (read-only, a file in the way, a bad path): JavaCPP falls back as it does
+            }
+        }
+        return Loader.getCacheDir().toPath();
     }
 
     /**

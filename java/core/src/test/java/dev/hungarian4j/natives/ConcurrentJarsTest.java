@@ -25,7 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * two jars named {@code hungarian4j.jar} hold natives of different content (the second with bytes appended, as a
  * rebuild changes them); six JVMs start together, three on each, and each computes a loss. Every JVM must succeed
  * and map the library of its own jar, from a folder of its own content's hash, still linked there (never replaced
- * by another JVM's identical copy: the maps line would end in "(deleted)").
+ * by another JVM's identical copy: the maps line would end in "(deleted)"). The shared cache folder does not exist
+ * when they start, so they also race to create it: one that lost that race inside JavaCPP's {@code getCacheDir()}
+ * used to go on in {@code ~/.javacpp/cache} (seen once in a full build; {@code NativeExtraction.cacheDir()}).
  */
 class ConcurrentJarsTest {
     private static final String NATIVES = "dev/hungarian4j/natives/linux-x86_64/";
