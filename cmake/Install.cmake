@@ -1,6 +1,6 @@
 # Installs the C API (hungarian4j.h, auction.h), libhungarian4j and the CMake package hungarian4j:
 #   cmake --install BUILD --prefix PREFIX
-#   find_package(hungarian4j 0.4 CONFIG REQUIRED)   # with CMAKE_PREFIX_PATH=PREFIX
+#   find_package(hungarian4j 0.5 CONFIG REQUIRED)   # with CMAKE_PREFIX_PATH=PREFIX
 #   target_link_libraries(app PRIVATE hungarian4j::hungarian4j)
 include(CMakePackageConfigHelpers)
 set(H4J_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/hungarian4j)

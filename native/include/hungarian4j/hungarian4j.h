@@ -33,7 +33,7 @@
 extern "C" {
 #endif
 
-#define H4J_VERSION 400 /* 0.4.0: major*10000 + minor*100 + patch; CMakeLists.txt checks it against the project version */
+#define H4J_VERSION 500 /* 0.5.0: major*10000 + minor*100 + patch; CMakeLists.txt checks it against the project version */
 
 /* ---- status codes ---------------------------------------------------------------------- */
 enum h4j_status {

@@ -18,7 +18,7 @@ class AutoChoiceLogTest {
     private static final BackendStatus NO_GPU = new BackendStatus(BackendKind.CUDA, false, "no CUDA device found");
     private static final BackendStatus OLD_DRIVER = new BackendStatus(BackendKind.CUDA, false,
             "the NVIDIA driver supports CUDA 12.4 only; the CUDA part needs a CUDA 13 driver (r580 or newer)");
-    private static final BackendStatus NATIVE_OK = new BackendStatus(BackendKind.NATIVE, true, "libhungarian4j 400");
+    private static final BackendStatus NATIVE_OK = new BackendStatus(BackendKind.NATIVE, true, "libhungarian4j 500");
     private static final BackendStatus FOREIGN = new BackendStatus(BackendKind.NATIVE, false,
             "this jar ships natives for linux-x86_64 only (this JVM runs on macosx-arm64)");
 

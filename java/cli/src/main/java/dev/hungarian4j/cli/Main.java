@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
             "", "Exit status: 0 ok, 2 bad input or usage or unavailable backend, 1 other failure."})
 public final class Main implements Callable<Integer> {
     /** Where the contract (docs/contract.md) is published. */
-    static final String CONTRACT_URL = "https://github.com/hungarian4j/hungarian4j/blob/v0.4.0/docs/contract.md";
+    static final String CONTRACT_URL = "https://github.com/hungarian4j/hungarian4j/blob/v0.5.0/docs/contract.md";
 
     @Spec
     CommandSpec spec;
