@@ -8,13 +8,16 @@
 //
 // Run:   java/core/target/cmake/bin/h4j_cpu_bench [--sizes 8x100x91x10,...] [--iterations N] [--warmup N] [--threads N]
 //                       [--stage cost|match|loss|total|all] [--log-prob]
-//                       [--layers L [--groups G] [--focal]]
+//                       [--layers L [--groups G] [--focal]] [--gap-us N]
 // With --layers (contract.md section 3) it times instead, interleaved call by call so that all
 // see the same machine: the one-layer call (h4j_cpu_forward of layer 0; once after the L-layer
 // calls, once repeated on its now cache-hot data) against one h4j_cpu_forward_layers call of all
 // L layers (contiguous), one h4j_cpu_forward_layers_v call (one pointer per layer), one
 // h4j_cpu_forward_layers_io call (memcpy callbacks) and L one-layer calls on the L layers, and
 // prints the L-layer medians over L times the one-layer medians.
+// --gap-us N: the calling thread sleeps N µs before each call of the stages (not --layers), as a
+// training loop leaves the library idle between steps: the pool's workers have gone to sleep and
+// each call finds them asleep, where back-to-back calls find them polling.
 // For instruction counts: valgrind --tool=callgrind h4j_cpu_bench --iterations 1 --warmup 0
 //   --threads 1 (callgrind serializes threads anyway; --threads 1 keeps the count repeatable).
 #include <algorithm>
@@ -26,6 +29,7 @@
 #include <cstring>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "hungarian4j/hungarian4j.h"
@@ -114,11 +118,20 @@ std::vector<float> perturbed_layers(Rng& r, const std::vector<float>& base, int 
     return out;
 }
 
+int g_gap_us = 0;  // --gap-us
+
 template <typename F>
 void time_stage(const char* size, const char* name, int warmup, int iters, F&& f) {
-    for (int i = 0; i < warmup; ++i) f();
+    auto gap = [] {
+        if (g_gap_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(g_gap_us));
+    };
+    for (int i = 0; i < warmup; ++i) {
+        gap();
+        f();
+    }
     std::vector<double> t(iters);
     for (int i = 0; i < iters; ++i) {
+        gap();
         const double t0 = now_us();
         f();
         t[i] = now_us() - t0;
@@ -279,6 +292,7 @@ int main(int argc, char** argv) {
         else if (a == "--layers") layers = std::max(1, std::atoi(val().c_str()));
         else if (a == "--groups") groups = std::max(1, std::atoi(val().c_str()));
         else if (a == "--focal") focal = true;
+        else if (a == "--gap-us") g_gap_us = std::max(0, std::atoi(val().c_str()));
         else {
             std::fprintf(stderr, "unknown argument %s\n", a.c_str());
             return 2;

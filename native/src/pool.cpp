@@ -5,7 +5,9 @@
 // holds it) runs serially on its own thread instead of queueing or oversubscribing, so N Java
 // threads calling at once use about as many cores as there are. Work items are images; each
 // writes only its own outputs, and every reduction over images is done afterwards in image
-// order, so results are bit-identical whatever the number of threads.
+// order, so results are bit-identical whatever the number of threads. The caller never waits for
+// a helper to wake up: once its own items are done it closes the job, and a helper that has not
+// joined by then skips it (a training loop's calls find the workers asleep).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -79,21 +81,27 @@ public:
             for (int i = 0; i < n; ++i) fn(ctx, i);
             return true;
         }
-        // Only the helpers of the previous job read these, and they have all finished it.
+        // Only the helpers that joined the previous job read these, and they have all finished it.
         fn_ = fn;
         ctx_ = ctx;
         n_ = n;
         next_.store(0, std::memory_order_relaxed);
-        pending_.store(helpers, std::memory_order_relaxed);
+        finished_.store(0, std::memory_order_relaxed);
+        const std::uint64_t gen = (job_.load(std::memory_order_relaxed) >> 16) + 1;
+        join_.store((gen & 0xffffffffu) << 32, std::memory_order_relaxed);  // open, nobody joined
         // generation (upper bits) and number of helpers (low 16 bits) in one word, so a worker
         // reads both consistently; seq_cst pairs with the sleepers_ protocol below.
-        job_.store(((job_.load(std::memory_order_relaxed) >> 16) + 1) << 16 | (std::uint64_t)helpers);
+        job_.store(gen << 16 | (std::uint64_t)helpers);
         if (sleepers_.load() > 0) {
             std::lock_guard<std::mutex> lk(m_);
             cv_.notify_all();
         }
         work();
-        auto done = [this] { return pending_.load(std::memory_order_acquire) == 0; };
+        // Closed: a helper that has not joined yet (still waking up: a futex wake and a context
+        // switch, up to hundreds of µs on a loaded VM) skips this job, so the call never waits
+        // for a wake-up, only for the items that joined helpers are working on.
+        const int joined = (int)(join_.fetch_or(kClosed) & kJoinedMask);
+        auto done = [this, joined] { return finished_.load(std::memory_order_acquire) == joined; };
         if (!spin_until(done, kCallerSpin)) {
             std::unique_lock<std::mutex> lk(m_);
             caller_sleeps_.store(true);
@@ -124,13 +132,28 @@ private:
             }
             seen = job_.load();
             if (id >= (int)(seen & 0xffff)) continue;  // not needed for this job
+            if (!join(seen >> 16)) continue;           // closed already: the caller did it all
             work();
-            if (pending_.fetch_sub(1) == 1 && caller_sleeps_.load()) {
+            finished_.fetch_add(1);
+            if (caller_sleeps_.load()) {
                 std::lock_guard<std::mutex> lk(m_);
                 done_cv_.notify_one();
             }
         }
     }
+
+    /// Joins job `gen` unless the caller has closed it (or a later job replaced it).
+    bool join(std::uint64_t gen) {
+        const std::uint64_t tag = (gen & 0xffffffffu) << 32;
+        std::uint64_t v = join_.load();
+        for (;;) {
+            if ((v & ~(kClosed | kJoinedMask)) != tag || (v & kClosed) != 0) return false;
+            if (join_.compare_exchange_weak(v, v + 1)) return true;
+        }
+    }
+
+    static constexpr std::uint64_t kClosed = 1ull << 31;
+    static constexpr std::uint64_t kJoinedMask = kClosed - 1;
 
     std::mutex busy_;  // held by the call that owns the pool
     std::mutex m_;     // only for sleeping and waking
@@ -139,7 +162,9 @@ private:
     std::atomic<std::uint64_t> job_{0};
     std::atomic<int> sleepers_{0};
     std::atomic<bool> caller_sleeps_{false};
-    std::atomic<int> pending_{0};
+    // the job's generation (upper 32 bits), closed (bit 31) and the helpers that joined it
+    std::atomic<std::uint64_t> join_{0};
+    std::atomic<int> finished_{0};  // joined helpers done with the job
     void (*fn_)(void*, int) = nullptr;
     void* ctx_ = nullptr;
     int n_ = 0;

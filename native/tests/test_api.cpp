@@ -3,6 +3,7 @@
 // across thread counts and concurrent callers, the CUDA entry points (stub or real).
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -472,6 +473,27 @@ TEST(deterministic_across_threads_and_concurrent_callers) {
         });
     for (auto& t : ts) t.join();
     CHECK_EQ(mismatches.load(), 0);
+    h4j_set_max_threads(prev);
+}
+
+// A call closes its job once its own items are done, and a helper that arrives later (still
+// waking up) skips it: the call never waits for a wake-up. Calls after idle gaps of every length
+// (the pool's workers still polling, asleep, or waking up as the call ends) give the serial
+// results bit for bit.
+TEST(calls_after_idle_gaps_match_the_serial_results) {
+    const std::vector<int> Ms = {10, 3, 0, 17, 10, 25, 1, 10};
+    Batch b = make_batch(8, 100, 92, Ms, 12);
+    const int prev = h4j_set_max_threads(1);
+    Result serial = forward(b, nullptr);
+    CHECK_EQ(serial.rc, H4J_OK);
+    h4j_set_max_threads(0);
+    std::mt19937 rng(5);
+    int mismatches = 0;
+    for (int rep = 0; rep < 300; ++rep) {
+        std::this_thread::sleep_for(std::chrono::microseconds(rng() % 400));
+        if (!(forward(b, nullptr) == serial)) ++mismatches;
+    }
+    CHECK_EQ(mismatches, 0);
     h4j_set_max_threads(prev);
 }
 
