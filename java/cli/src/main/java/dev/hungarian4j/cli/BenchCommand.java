@@ -63,6 +63,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + "up until the JIT has compiled nothing for 100 ms, and total_alloc until the garbage collector "
                     + "has run once, for at most 10 times as long")
     int warmupMs;
+    @Option(names = "--gap-us", paramLabel = "US", defaultValue = "0",
+            description = "idle microseconds before each timed run, as a training loop leaves the library idle "
+                    + "between its steps: the pools' workers are then asleep when a call comes (default "
+                    + "${DEFAULT-VALUE}: back to back; at most " + BenchRunner.MAX_GAP_US + ")")
+    int gapUs;
     @Option(names = "--threads", paramLabel = "N",
             description = "threads a call of the jvm and native backends may use (Backends.setMaxNativeThreads; "
                     + "default: all cores)")
@@ -96,6 +101,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (warmupMs < 0) {
             throw new InvalidInputException("--warmup-time", "is " + warmupMs + "; must be >= 0");
         }
+        if (gapUs < 0 || gapUs > BenchRunner.MAX_GAP_US) {
+            throw new InvalidInputException("--gap-us", "is " + gapUs + "; must be in [0, " + BenchRunner.MAX_GAP_US
+                    + "]");
+        }
         if (threads != null && threads < 1) {
             throw new InvalidInputException("--threads", "is " + threads + "; must be >= 1");
         }
@@ -111,7 +120,7 @@ public final class BenchCommand implements Callable<Integer> {
         Integer previousThreads = threads != null ? Backends.setMaxNativeThreads(threads) : null;
         try {
             BenchEnvironment env = BenchEnvironment.current();
-            BenchRunner runner = new BenchRunner(warmup, warmupMs, iterations, seed);
+            BenchRunner runner = new BenchRunner(warmup, warmupMs, iterations, seed, gapUs);
             List<BenchResult> results = new ArrayList<>();
             int runs = kinds.size() * sizeList.size();
             int n = 0;
@@ -130,9 +139,9 @@ public final class BenchCommand implements Callable<Integer> {
                 BenchPlot.write(plot, results, iterations);
             }
             if (json) {
-                BenchReport.writeJson(ctx.out(), results, env);
+                BenchReport.writeJson(ctx.out(), results, env, gapUs);
             } else {
-                BenchReport.writeTable(ctx.out(), results, env, warmup, warmupMs, iterations);
+                BenchReport.writeTable(ctx.out(), results, env, warmup, warmupMs, iterations, gapUs);
             }
         } finally {
             if (previousThreads != null) { // the CLI runs in-process in tests: leave the cap as found

@@ -15,9 +15,10 @@ import java.util.Locale;
 /**
  * Prints benchmark results: as contract.md's bench JSON ({@code {"backend", "batch", "queries", "classes",
  * "targets", "matcher", "threads", "jdk", "cpu", "median_us": {cost, match, loss, total, total_alloc},
- * "p90_us": {...}}}, plus {@code layer_calls} and {@code one_layer} in both for a batch of several decoder layers;
- * one object for one result, an array of them for several), or as a human-readable table (with a line of ratios
- * under it for each batch of several layers).
+ * "p90_us": {...}}}, plus {@code layer_calls} and {@code one_layer} in both for a batch of several decoder layers,
+ * and {@code gap_us} after {@code cpu} when the timed runs came after idle time; one object for one result, an array
+ * of them for several), or as a human-readable table (with a line of ratios under it for each batch of several
+ * layers).
  */
 final class BenchReport {
     private static final JsonFactory FACTORY = JsonFactory.builder()
@@ -28,14 +29,14 @@ final class BenchReport {
     }
 
     /** Writes the results as JSON: an object when there is one, else an array. */
-    static void writeJson(OutputStream out, List<BenchResult> results, BenchEnvironment env) {
+    static void writeJson(OutputStream out, List<BenchResult> results, BenchEnvironment env, int gapUs) {
         try (JsonGenerator g = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
             if (results.size() == 1) {
-                writeOne(g, results.get(0), env);
+                writeOne(g, results.get(0), env, gapUs);
             } else {
                 g.writeStartArray();
                 for (BenchResult r : results) {
-                    writeOne(g, r, env);
+                    writeOne(g, r, env, gapUs);
                 }
                 g.writeEndArray();
             }
@@ -45,7 +46,8 @@ final class BenchReport {
         }
     }
 
-    private static void writeOne(JsonGenerator g, BenchResult r, BenchEnvironment env) throws IOException {
+    private static void writeOne(JsonGenerator g, BenchResult r, BenchEnvironment env, int gapUs)
+            throws IOException {
         g.writeStartObject();
         g.writeStringField("backend", r.backend());
         g.writeNumberField("batch", r.size().batch());
@@ -61,6 +63,9 @@ final class BenchReport {
         g.writeNumberField("threads", env.threads());
         g.writeStringField("jdk", env.jdk());
         g.writeStringField("cpu", env.cpu());
+        if (gapUs > 0) {
+            g.writeNumberField("gap_us", gapUs);
+        }
         writeStages(g, "median_us", r.medianUs(), r.stageCount());
         writeStages(g, "p90_us", r.p90Us(), r.stageCount());
         g.writeEndObject();
@@ -76,11 +81,11 @@ final class BenchReport {
 
     /** Writes the results as an aligned table, times in microseconds (median / p90). */
     static void writeTable(PrintStream out, List<BenchResult> results, BenchEnvironment env, int warmup, int warmupMs,
-            int iterations) {
-        out.printf(Locale.ROOT, "times per whole batch in microseconds, median / p90 of %d runs after at least %d "
+            int iterations, int gapUs) {
+        out.printf(Locale.ROOT, "times per whole batch in microseconds, median / p90 of %d runs%s after at least %d "
                 + "warm-up runs and %d ms (timed again, up to %d times, when the JIT compiled meanwhile); %d threads, "
-                + "%s, %s%n", iterations, warmup, warmupMs, BenchRunner.RETIMES, env.threads(),
-                env.jdk(), env.cpu());
+                + "%s, %s%n", iterations, gapUs > 0 ? String.format(Locale.ROOT, ", each after %d us idle", gapUs)
+                : "", warmup, warmupMs, BenchRunner.RETIMES, env.threads(), env.jdk(), env.cpu());
         StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-7s %-8s %16s", "backend", "matcher",
                 "BxQxKxM"));
         int columns = results.stream().mapToInt(BenchResult::stageCount).max().orElse(BenchResult.LAYER_CALLS);

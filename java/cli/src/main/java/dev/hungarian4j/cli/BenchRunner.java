@@ -16,6 +16,7 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Times the pipeline stages of one backend on one generated batch (contract.md "Bench output") in steady state by
@@ -36,7 +37,9 @@ import java.util.Arrays;
  * layer's arrays (the same working set as the batched call); {@code one_layer} is the one-layer call on layer 0
  * alone, repeated as {@code --layers 1} repeats it (its arrays stay in the caches between runs). Those three are
  * timed in {@link #ROUNDS} alternating blocks, so that a slower phase of a shared machine (another process, the
- * JIT compiling) falls on all three alike instead of on one: their ratios are read from one run.
+ * JIT compiling) falls on all three alike instead of on one: their ratios are read from one run. With a gap
+ * ({@code --gap-us}) every timed run comes after that much idle time, as a training loop's calls come after its
+ * model's work: the pools' workers have stopped polling by then and sleep (the warm-up runs back to back).
  */
 final class BenchRunner {
     /**
@@ -62,22 +65,39 @@ final class BenchRunner {
     /** Blocks per stage of the stages timed together ({@code total}, {@code layer_calls}, {@code one_layer}). */
     static final int ROUNDS = 5;
 
+    /** The longest idle time before a timed run that {@code --gap-us} takes (1 s). */
+    static final int MAX_GAP_US = 1_000_000;
+
     private final int warmup;
     private final long warmupNs;
     private final int iterations;
     private final long seed;
+    private final long gapNs;
 
     /**
      * @param warmup     untimed runs of each stage before timing, at least
      * @param warmupMs   milliseconds of untimed runs of each stage, at least
      * @param iterations timed runs of each stage
      * @param seed       seed of the generated batch
+     * @param gapUs      idle microseconds before each timed run (0: back to back)
      */
-    BenchRunner(int warmup, int warmupMs, int iterations, long seed) {
+    BenchRunner(int warmup, int warmupMs, int iterations, long seed, int gapUs) {
         this.warmup = warmup;
         this.warmupNs = warmupMs * 1_000_000L;
         this.iterations = iterations;
         this.seed = seed;
+        this.gapNs = gapUs * 1_000L;
+    }
+
+    /** The gap before a timed run: the calling thread parked (parkNanos may return early: until the deadline). */
+    private void idle() {
+        if (gapNs <= 0) {
+            return;
+        }
+        long end = System.nanoTime() + gapNs;
+        for (long left = gapNs; left > 0; left = end - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
     }
 
     /**
@@ -166,6 +186,7 @@ final class BenchRunner {
         long[] ns = new long[iterations];
         timedRuns(() -> {
             for (int i = 0; i < iterations; i++) {
+                idle();
                 long t0 = System.nanoTime();
                 stage.run();
                 ns[i] = System.nanoTime() - t0;
@@ -191,6 +212,7 @@ final class BenchRunner {
                 for (int s = 0; s < stages.length; s++) {
                     stages[s].run();
                     for (int i = done; i < done + n; i++) {
+                        idle();
                         long t0 = System.nanoTime();
                         stages[s].run();
                         ns[s][i] = System.nanoTime() - t0;

@@ -146,6 +146,37 @@ class BenchCommandTest {
     }
 
     @Test
+    void gapIdlesBeforeEveryTimedRunAndIsReported() {
+        int iterations = 4;
+        int gapUs = 50_000;
+        long t0 = System.nanoTime();
+        CliRun.Result r = CliRun.run("bench", "--sizes", "2x10x5x3", "--backend", "auto", "--iterations",
+                String.valueOf(iterations), "--warmup", "0", "--warmup-time", "0", "--gap-us", String.valueOf(gapUs),
+                "--json");
+        long elapsedUs = (System.nanoTime() - t0) / 1_000;
+        assertEquals(0, r.exit(), r::toString);
+        Map<String, Object> o = JsonTree.obj(JsonTree.parse(r.out()));
+        List<String> keys = new ArrayList<>(KEYS);
+        keys.add(keys.indexOf("cpu") + 1, "gap_us");
+        assertEquals(keys, List.copyOf(o.keySet()));
+        assertEquals(gapUs, JsonTree.num(o.get("gap_us")));
+        // every timed run of the five stages waited first: the run cannot have taken less (a lower bound only)
+        assertTrue(elapsedUs >= (long) STAGES.size() * iterations * gapUs, "took " + elapsedUs + " us");
+        CliRun.Result table = CliRun.run("bench", "--sizes", "1x4x2x1", "--backend", "jvm", "--iterations", "1",
+                "--warmup", "0", "--warmup-time", "0", "--gap-us", "1");
+        assertEquals(0, table.exit(), table::toString);
+        assertTrue(table.out().contains("median / p90 of 1 runs, each after 1 us idle"), table.out());
+        CliRun.Result plain = CliRun.run("bench", "--sizes", "1x4x2x1", "--backend", "jvm", "--iterations", "1",
+                "--warmup", "0", "--warmup-time", "0", "--json");
+        assertFalse(plain.out().contains("gap_us"), "no gap, no key: " + plain.out());
+        for (String bad : List.of("-1", "1000001")) {
+            CliRun.Result e = CliRun.run("bench", "--gap-us", bad, "--backend", "jvm");
+            assertEquals(2, e.exit(), e::toString);
+            assertEquals("error: --gap-us is " + bad + "; must be in [0, 1000000]\n", e.err());
+        }
+    }
+
+    @Test
     void tableWithoutJson() {
         CliRun.Result r = CliRun.run("bench", "--sizes", "1x4x2x0", "--backend", "jvm", "--iterations", "1",
                 "--warmup", "0", "--warmup-time", "0");
