@@ -15,9 +15,10 @@
 // L layers (contiguous), one h4j_cpu_forward_layers_v call (one pointer per layer), one
 // h4j_cpu_forward_layers_io call (memcpy callbacks) and L one-layer calls on the L layers, and
 // prints the L-layer medians over L times the one-layer medians.
-// --gap-us N: the calling thread sleeps N µs before each call of the stages (not --layers), as a
-// training loop leaves the library idle between steps: the pool's workers have gone to sleep and
-// each call finds them asleep, where back-to-back calls find them polling.
+// --gap-us N: the calling thread sleeps N µs before each timed call (with --layers: before each
+// of the interleaved calls, so "cache-hot" then only means the same data as the call before), as
+// a training loop leaves the library idle between steps: the pool's workers have gone to sleep
+// and each call finds them asleep, where back-to-back calls find them polling.
 // For instruction counts: valgrind --tool=callgrind h4j_cpu_bench --iterations 1 --warmup 0
 //   --threads 1 (callgrind serializes threads anyway; --threads 1 keeps the count repeatable).
 #include <algorithm>
@@ -246,6 +247,7 @@ void time_layers(const char* size, const Batch& b, int L, bool focal, const doub
     for (auto& v : t) v.resize(iters);
     for (int i = 0; i < iters; ++i)
         for (int k = 0; k < N; ++k) {
+            if (g_gap_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(g_gap_us));
             const double t0 = now_us();
             calls[k]();
             t[k][i] = now_us() - t0;
