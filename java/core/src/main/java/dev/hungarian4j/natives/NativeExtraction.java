@@ -75,8 +75,8 @@ final class NativeExtraction {
     }
 
     /**
-     * JavaCPP's cache folder, the one {@code -Dorg.bytedeco.javacpp.cachedir} names when it is set. That folder is
-     * created here first: {@code Loader.getCacheDir()} takes a folder that exists or that its own {@code mkdirs()}
+     * JavaCPP's cache folder, the one {@code -Dorg.bytedeco.javacpp.cachedir} (or {@code cacheDir}, which JavaCPP
+     * reads next) names when it is set. That folder is created here first: {@code Loader.getCacheDir()} takes a folder that exists or that its own {@code mkdirs()}
      * created, and {@code mkdirs()} is false when another JVM created the folder in between, so a JVM that lost that
      * race (the processes of a data-parallel job starting at once) went on in {@code ~/.javacpp/cache} instead.
      * {@code Files.createDirectories} accepts a folder that appeared meanwhile. Where it cannot create the folder,
@@ -84,6 +84,9 @@ final class NativeExtraction {
      */
     private static Path cacheDir() throws IOException {
         String named = System.getProperty("org.bytedeco.javacpp.cachedir");
+        if (named == null) {
+            named = System.getProperty("org.bytedeco.javacpp.cacheDir");
+        }
         if (named != null && !named.isBlank()) {
             try {
                 Files.createDirectories(Path.of(named));

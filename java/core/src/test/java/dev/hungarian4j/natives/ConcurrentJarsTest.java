@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and map the library of its own jar, from a folder of its own content's hash, still linked there (never replaced
  * by another JVM's identical copy: the maps line would end in "(deleted)"). The shared cache folder does not exist
  * when they start, so they also race to create it: one that lost that race inside JavaCPP's {@code getCacheDir()}
- * used to go on in {@code ~/.javacpp/cache} (seen once in a full build; {@code NativeExtraction.cacheDir()}).
+ * used to go on in {@code ~/.javacpp/cache} (seen once in a full build; {@code NativeExtraction.cacheDir()}). Jar
+ * a's JVMs name the folder with {@code -Dorg.bytedeco.javacpp.cachedir}, jar b's with {@code cacheDir}.
  */
 class ConcurrentJarsTest {
     private static final String NATIVES = "dev/hungarian4j/natives/linux-x86_64/";
@@ -44,7 +45,9 @@ class ConcurrentJarsTest {
         List<Process> processes = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             Path jar = i % 2 == 0 ? jarA : jarB;
-            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx64m", "-Dorg.bytedeco.javacpp.cachedir=" + cache,
+            // both spellings JavaCPP reads, each loser of the race below must still land in the folder
+            String property = i % 2 == 0 ? "org.bytedeco.javacpp.cachedir" : "org.bytedeco.javacpp.cacheDir";
+            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx64m", "-D" + property + "=" + cache,
                     "-cp", jar + File.pathSeparator + System.getProperty("java.class.path"),
                     ConcurrentJarsMain.class.getName());
             pb.redirectErrorStream(true);
