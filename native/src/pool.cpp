@@ -54,6 +54,10 @@ bool spin_until(P&& pred, std::chrono::microseconds limit) {
             if (pred()) return true;
             cpu_relax();
         }
+        // Lets a thread waiting for this CPU run: the scheduler may have put a woken worker on the
+        // caller's CPU (or the framework's threads share it), and the item it holds, which this
+        // spin waits for, would otherwise wait for the spin to end.
+        std::this_thread::yield();
         if (std::chrono::steady_clock::now() - start >= limit) return pred();
     }
 }
