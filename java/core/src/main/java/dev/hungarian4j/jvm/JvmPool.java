@@ -25,6 +25,8 @@ public final class JvmPool {
     private static final long WORKER_SPIN_NS = 50_000;
     /** The caller polls this long for its helpers before parking. */
     private static final long CALLER_SPIN_NS = 200_000;
+    /** Polling rounds between two yields of the CPU (about 4 us of spin-wait hints; the native pool's 64 pauses). */
+    private static final int YIELD_EVERY = 64;
 
     private static volatile int maxThreads = initialCap();
     private static final AtomicBoolean BUSY = new AtomicBoolean();
@@ -102,9 +104,9 @@ public final class JvmPool {
         }
         job.work();
         long start = System.nanoTime();
-        while (job.done.get() < n) {
+        for (int spins = 1; job.done.get() < n; spins++) {
             if (System.nanoTime() - start < CALLER_SPIN_NS) {
-                Thread.onSpinWait();
+                pause(spins);
             } else {
                 LockSupport.park(job);
             }
@@ -118,6 +120,19 @@ public final class JvmPool {
         }
         if (t != null) {
             throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * One round of polling: a spin-wait hint, and every {@link #YIELD_EVERY} rounds the CPU yielded, so that a thread
+     * waiting for this CPU runs (the scheduler may put a woken worker on the caller's CPU, or the framework's threads
+     * share it, and the item it holds is what the caller polls for).
+     */
+    private static void pause(int spins) {
+        if (spins % YIELD_EVERY == 0) {
+            Thread.yield();
+        } else {
+            Thread.onSpinWait();
         }
     }
 
@@ -186,13 +201,13 @@ public final class JvmPool {
         @Override
         public void run() {
             long idleSince = System.nanoTime();
-            while (true) {
+            for (int spins = 1; ; spins++) {
                 Job job = inbox.getAndSet(null);
                 if (job != null) {
                     job.work();
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince < WORKER_SPIN_NS) {
-                    Thread.onSpinWait();
+                    pause(spins);
                 } else {
                     LockSupport.park(this);
                 }
