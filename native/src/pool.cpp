@@ -151,7 +151,7 @@ private:
         const std::uint64_t tag = (gen & 0xffffffffu) << 32;
         std::uint64_t v = join_.load();
         for (;;) {
-            if ((v & ~(kClosed | kJoinedMask)) != tag || (v & kClosed) != 0) return false;
+            if ((v & ~kJoinedMask) != tag) return false;  // another generation, or closed
             if (join_.compare_exchange_weak(v, v + 1)) return true;
         }
     }
