@@ -121,11 +121,13 @@ std::vector<float> perturbed_layers(Rng& r, const std::vector<float>& base, int 
 
 int g_gap_us = 0;  // --gap-us
 
+// The idle time before a timed call (--gap-us).
+void gap() {
+    if (g_gap_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(g_gap_us));
+}
+
 template <typename F>
 void time_stage(const char* size, const char* name, int warmup, int iters, F&& f) {
-    auto gap = [] {
-        if (g_gap_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(g_gap_us));
-    };
     for (int i = 0; i < warmup; ++i) {
         gap();
         f();
@@ -247,7 +249,7 @@ void time_layers(const char* size, const Batch& b, int L, bool focal, const doub
     for (auto& v : t) v.resize(iters);
     for (int i = 0; i < iters; ++i)
         for (int k = 0; k < N; ++k) {
-            if (g_gap_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(g_gap_us));
+            gap();
             const double t0 = now_us();
             calls[k]();
             t[k][i] = now_us() - t0;
